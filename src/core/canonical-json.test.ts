@@ -1,0 +1,42 @@
+// RFC 8785 vectors from cyberphone/json-canonicalization testdata (via ../shared/vectors/rfc8785-jcs).
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { canonicalJson } from './canonical-json.js';
+
+const dir = join(process.cwd(), '..', 'shared', 'vectors', 'rfc8785-jcs');
+const have = existsSync(dir);
+
+describe.skipIf(!have)('RFC 8785 vectors (../shared/vectors/rfc8785-jcs)', () => {
+  const names = have ? readdirSync(join(dir, 'input')) : [];
+  it('has vectors', () => expect(names.length).toBeGreaterThan(0));
+  for (const name of names) {
+    it(name, () => {
+      const input: unknown = JSON.parse(readFileSync(join(dir, 'input', name), 'utf8'));
+      const expected = readFileSync(join(dir, 'output', name));
+      expect(Buffer.from(canonicalJson(input), 'utf8').equals(expected)).toBe(true);
+      const hex = readFileSync(join(dir, 'outhex', name.replace('.json', '.txt')), 'utf8').replace(/\s+/g, '');
+      expect(Buffer.from(canonicalJson(input), 'utf8').toString('hex')).toBe(hex.toLowerCase());
+    });
+  }
+});
+
+describe('canonical JSON properties', () => {
+  it('is idempotent and round-trips: JCS(parse(JCS(x))) = JCS(x)', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (v) => {
+        const c = canonicalJson(v);
+        expect(canonicalJson(JSON.parse(c))).toBe(c);
+      }),
+    );
+  });
+  it('does not depend on key insertion order', () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.string(), fc.jsonValue()), (o) => {
+        const reversed = Object.fromEntries(Object.entries(o).reverse());
+        expect(canonicalJson(reversed)).toBe(canonicalJson(o));
+      }),
+    );
+  });
+});

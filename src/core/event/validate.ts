@@ -1,0 +1,62 @@
+/**
+ * Validation and normalisation of producer input into the stored event (ARCHITECTURE §2).
+ * Pure: the caller supplies the clock reading and the id generator.
+ */
+import type { z } from 'zod';
+import { err, ok, type Issue, type Result } from '../errors.js';
+import { LIMITS } from './limits.js';
+import { eventInputSchema, type StoredEvent } from './schema.js';
+
+export interface NormaliseContext {
+  /** Tenant used when the event names none (the API key's tenant, or `default`). */
+  readonly defaultTenant: string;
+  /** Server clock, RFC 3339 UTC with milliseconds. */
+  readonly receivedAt: string;
+  /** Generates an id (UUIDv7) for events that arrive without one. */
+  readonly newId: () => string;
+}
+
+export function issuesFromZod(error: z.ZodError, prefix = ''): Issue[] {
+  return error.issues.map((i) => {
+    const segs = i.code === 'unrecognized_keys' ? [...i.path, ...i.keys.slice(0, 1)] : i.path;
+    const path = [prefix, ...segs.map(String)].filter((s) => s !== '').join('.');
+    const message =
+      i.code === 'unrecognized_keys'
+        ? `unknown field${i.keys.length > 1 ? `s ${i.keys.join(', ')}` : ''}`
+        : i.code === 'invalid_type' && i.input === undefined
+          ? 'is required'
+          : i.message;
+    return { path: path === '' ? '(root)' : path, message };
+  });
+}
+
+/**
+ * Validates one untrusted event and fills in the defaults. `path` prefixes every issue
+ * (e.g. `events.3`) so a batch error names the exact event and field.
+ */
+export function normaliseEvent(
+  input: unknown,
+  ctx: NormaliseContext,
+  path = '',
+): Result<StoredEvent> {
+  const parsed = eventInputSchema.safeParse(input);
+  if (!parsed.success) return err(issuesFromZod(parsed.error, path));
+  const e = parsed.data;
+  const at = (p: string) => (path === '' ? p : `${path}.${p}`);
+  if (e.source?.ip !== undefined) e.source.ip = e.source.ip.toLowerCase();
+  const event: StoredEvent = {
+    ...e,
+    id: e.id ?? ctx.newId(),
+    tenant: e.tenant ?? ctx.defaultTenant,
+    category: e.category ?? 'other',
+    outcome: e.outcome ?? 'unknown',
+    severity: e.severity ?? 'info',
+    occurred_at: e.occurred_at ?? ctx.receivedAt,
+    received_at: ctx.receivedAt,
+  };
+  const size = JSON.stringify(event).length;
+  if (size > LIMITS.eventBytes) {
+    return err([{ path: at('(event)'), message: `event is ${size} bytes; at most ${LIMITS.eventBytes}` }]);
+  }
+  return ok(event);
+}
