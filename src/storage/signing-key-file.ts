@@ -1,0 +1,40 @@
+/**
+ * The checkpoint signing key: an Ed25519 PKCS #8 PEM file in the data folder, created 0600 on
+ * first start (ARCHITECTURE §8). The key never leaves this module except as a Signer.
+ */
+import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Signer } from '../app/ports.js';
+import { makeVerifierKey, signNote } from '../core/checkpoint/index.js';
+import { ed25519PublicKeyOf, generateSigningKey } from '../core/crypto.js';
+import { VeritrailError } from '../core/errors.js';
+
+export const KEY_FILE = 'signing-key.pem';
+
+export function loadOrCreateSigner(dataDir: string, opts: { create?: boolean } = {}): Signer {
+  const file = join(dataDir, KEY_FILE);
+  let pem: string;
+  if (existsSync(file)) {
+    if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
+    pem = readFileSync(file, 'utf8');
+  } else if (opts.create ?? true) {
+    pem = generateSigningKey().privateKeyPem;
+    writeFileSync(file, pem, { mode: 0o600, flag: 'wx' });
+  } else {
+    throw new VeritrailError('not_found', `no signing key at ${file}`);
+  }
+  return signerFromPem(pem);
+}
+
+export function signerFromPem(pem: string): Signer {
+  let publicKey: Buffer;
+  try {
+    publicKey = ed25519PublicKeyOf(pem);
+  } catch (e) {
+    throw new VeritrailError('unavailable', 'the signing key file is not an Ed25519 PKCS #8 PEM key', [], { cause: e });
+  }
+  return {
+    signNote: (body, name) => signNote(body, { name, privateKey: pem }),
+    verifierKey: (name) => makeVerifierKey(name, publicKey),
+  };
+}

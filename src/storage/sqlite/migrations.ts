@@ -1,0 +1,91 @@
+/**
+ * Versioned schema (PRAGMA user_version). Append-only is enforced here, in the database itself
+ * (ARCHITECTURE §3 "Database guard rails"): events, tree hashes and checkpoints refuse UPDATE
+ * and DELETE; the single exception is the retention path blanking an event's payload and salt.
+ */
+export const MIGRATIONS: readonly string[] = [
+  /* 1 */ `
+  CREATE TABLE tenants (
+    tenant_id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    size INTEGER NOT NULL DEFAULT 0 CHECK (size >= 0)
+  );
+  CREATE TRIGGER tenants_size_grows BEFORE UPDATE ON tenants
+    WHEN NEW.size < OLD.size OR NEW.name IS NOT OLD.name OR NEW.tenant_id IS NOT OLD.tenant_id
+    BEGIN SELECT RAISE(ABORT, 'append-only: a log never shrinks or is renamed'); END;
+  CREATE TRIGGER tenants_no_delete BEFORE DELETE ON tenants
+    BEGIN SELECT RAISE(ABORT, 'append-only: logs are never deleted'); END;
+
+  CREATE TABLE events (
+    pos INTEGER PRIMARY KEY,
+    tenant_id INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    id TEXT NOT NULL,
+    occurred_ms INTEGER NOT NULL,
+    received_ms INTEGER NOT NULL,
+    action TEXT NOT NULL,
+    actor_id TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    category TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    source_ip BLOB,
+    event TEXT,
+    salt BLOB,
+    leaf_input TEXT NOT NULL
+  );
+  CREATE UNIQUE INDEX events_seq ON events (tenant_id, seq);
+  CREATE UNIQUE INDEX events_id ON events (tenant_id, id);
+  CREATE INDEX events_actor ON events (tenant_id, actor_id, seq);
+  CREATE INDEX events_action ON events (tenant_id, action, seq);
+  CREATE INDEX events_occurred ON events (tenant_id, occurred_ms);
+
+  CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+    BEGIN SELECT RAISE(ABORT, 'append-only: events cannot be deleted'); END;
+  -- Retention may blank payload and salt (both to NULL, nothing else); any other change aborts.
+  CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+    WHEN NOT (NEW.event IS NULL AND NEW.salt IS NULL
+      AND NEW.pos IS OLD.pos AND NEW.tenant_id IS OLD.tenant_id AND NEW.seq IS OLD.seq
+      AND NEW.id IS OLD.id AND NEW.occurred_ms IS OLD.occurred_ms
+      AND NEW.received_ms IS OLD.received_ms AND NEW.action IS OLD.action
+      AND NEW.actor_id IS OLD.actor_id AND NEW.outcome IS OLD.outcome
+      AND NEW.category IS OLD.category AND NEW.severity IS OLD.severity
+      AND NEW.source_ip IS OLD.source_ip AND NEW.leaf_input IS OLD.leaf_input)
+    BEGIN SELECT RAISE(ABORT, 'append-only: events cannot be modified'); END;
+
+  CREATE TABLE tree_hashes (
+    tenant_id INTEGER NOT NULL,
+    sidx INTEGER NOT NULL,
+    hash BLOB NOT NULL CHECK (length(hash) = 32),
+    PRIMARY KEY (tenant_id, sidx)
+  ) WITHOUT ROWID;
+  CREATE TRIGGER tree_hashes_no_update BEFORE UPDATE ON tree_hashes
+    BEGIN SELECT RAISE(ABORT, 'append-only: tree hashes cannot be modified'); END;
+  CREATE TRIGGER tree_hashes_no_delete BEFORE DELETE ON tree_hashes
+    BEGIN SELECT RAISE(ABORT, 'append-only: tree hashes cannot be deleted'); END;
+
+  CREATE TABLE checkpoints (
+    tenant_id INTEGER NOT NULL,
+    size INTEGER NOT NULL,
+    root BLOB NOT NULL,
+    note TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (tenant_id, size)
+  ) WITHOUT ROWID;
+  CREATE TRIGGER checkpoints_no_update BEFORE UPDATE ON checkpoints
+    BEGIN SELECT RAISE(ABORT, 'append-only: checkpoints cannot be modified'); END;
+  CREATE TRIGGER checkpoints_no_delete BEFORE DELETE ON checkpoints
+    BEGIN SELECT RAISE(ABORT, 'append-only: checkpoints cannot be deleted'); END;
+
+  CREATE TABLE api_keys (
+    id TEXT PRIMARY KEY,
+    tenant TEXT NOT NULL,
+    name TEXT NOT NULL,
+    scopes TEXT NOT NULL,
+    secret_hash BLOB NOT NULL UNIQUE,
+    created_at TEXT NOT NULL,
+    revoked_at TEXT
+  );
+
+  CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  `,
+];

@@ -1,0 +1,75 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { VeritrailError } from '../../../core/errors.js';
+import { formatQuery, parseQuery } from '../../../core/query/index.js';
+import { eventArb, POOLS } from '../../../core/query/test-support/event-arbitrary.js';
+import { queryArb } from '../../../core/query/test-support/query-arbitrary.js';
+import { memoryPositions, openEventsDb, sqlPositions } from './test-support/events-db.js';
+
+const eventsArb = fc.array(eventArb, { minLength: 1, maxLength: 25 });
+
+/** Query text from a soup of tokens: mostly valid, sometimes not (then it must be refused). */
+const tokenArb = fc.oneof(
+  fc.constantFrom('AND', 'OR', 'NOT', '-', '(', ')', '()', '"hello world"', 'user', 'Admin'),
+  fc.constantFrom('actor.id:alice', 'action:user.*', 'actor.roles:admin', 'targets.id:inv-?'),
+  fc.constantFrom('outcome:failure', 'source.ip:10.0.0.0/8', 'source.ip:::ffff:10.0.0.1'),
+  fc.constantFrom('occurred_at:>=2024-01-01', 'observer.seq:<5', 'metadata.a:*', 'raw.a.b:1'),
+  fc.constantFrom('targets.data_class:pci', '-severity:info', 'metadata.c-d.1x:true', 'caf*'),
+  fc.constantFrom('bogus:x', 'action:>x', 'source.ip:10.*', '"unterminated', 'a\\'),
+);
+const queryTextArb = fc
+  .array(fc.tuple(tokenArb, fc.constantFrom(' ', ' ', '')), { maxLength: 8 })
+  .map((parts) => parts.map(([t, sep]) => t + sep).join(''));
+
+describe('SQL WHERE ≡ in-memory matcher', () => {
+  it('selects the same events for random ASTs (and the AST survives format → parse)', () => {
+    fc.assert(
+      fc.property(eventsArb, fc.array(queryArb, { minLength: 1, maxLength: 6 }), (events, asts) => {
+        const db = openEventsDb(events);
+        try {
+          for (const ast of asts) {
+            expect(parseQuery(formatQuery(ast))).toEqual(ast);
+            expect(sqlPositions(db, ast)).toEqual(memoryPositions(events, ast));
+          }
+        } finally {
+          db.close();
+        }
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('selects the same events for random query text, or refuses it as invalid_query', () => {
+    fc.assert(
+      fc.property(eventsArb, fc.array(queryTextArb, { minLength: 1, maxLength: 6 }), (events, qs) => {
+        const db = openEventsDb(events);
+        try {
+          for (const q of qs) {
+            let ast;
+            try {
+              ast = parseQuery(q);
+            } catch (e) {
+              expect(e).toBeInstanceOf(VeritrailError);
+              expect((e as VeritrailError).code).toBe('invalid_query');
+              continue;
+            }
+            expect(parseQuery(formatQuery(ast))).toEqual(ast);
+            expect(sqlPositions(db, ast)).toEqual(memoryPositions(events, ast));
+          }
+        } finally {
+          db.close();
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('the pools really hit: common queries match some but not all events', () => {
+    const sample = fc.sample(eventsArb, { numRuns: 40, seed: 7 });
+    for (const q of ['actor.roles:admin', 'action:user.*', 'source.ip:10.0.0.0/8', 'café']) {
+      const hits = sample.map((events) => memoryPositions(events, parseQuery(q)).length);
+      expect(hits.some((h) => h > 0), q).toBe(true);
+    }
+    expect(POOLS.ips.length).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,118 @@
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { VeritrailError } from '../../../core/errors.js';
+import { parseQuery } from '../../../core/query/index.js';
+import { compileSqliteWhere } from './compile-sql.js';
+import { EVENTS_DDL, memoryPositions, openEventsDb, sqlPositions } from './test-support/events-db.js';
+
+const base = {
+  tenant: 'default',
+  category: 'authentication',
+  outcome: 'success',
+  severity: 'info',
+  occurred_at: '2024-01-01T00:00:00Z',
+  received_at: '2024-01-01T00:00:01Z',
+};
+const EVENTS = [
+  {
+    ...base,
+    id: 'e1',
+    action: 'user.login',
+    actor: { id: 'alice', roles: ['admin', 'ops'] },
+    source: { ip: '10.0.0.1' },
+    metadata: { a: [{ b: [['deep']] }] },
+  },
+  {
+    ...base,
+    id: 'e2',
+    action: 'invoice.delete',
+    outcome: 'failure',
+    actor: { id: 'bob', privileged: true },
+    targets: [{ id: 'inv-1', data_class: ['pci'], changes: [{ field: 'email' }] }],
+    source: { ip: '::ffff:10.0.0.2' },
+    observer: { service: 'api', seq: 7 },
+    occurred_at: '2024-01-02T10:00:00+02:00',
+  },
+  { ...base, id: 'e[3]', action: 'User.Login', actor: { id: 'carol', name: 'Ünïcode Café' } },
+];
+
+/** Both engines, so every example here is also an agreement check. */
+function ids(q: string): string[] {
+  const db = openEventsDb(EVENTS);
+  const ast = parseQuery(q);
+  const sql = sqlPositions(db, ast);
+  db.close();
+  expect(sql).toEqual(memoryPositions(EVENTS, ast));
+  return sql.map((p) => EVENTS[p - 1]?.id ?? '?');
+}
+
+describe('compileSqliteWhere', () => {
+  it('binds every value as a parameter', () => {
+    const { sql, params } = compileSqliteWhere(parseQuery(`actor.id:"x' OR 1=1 --" hello`));
+    expect(sql).not.toContain('OR 1=1');
+    expect(params).toContain("x' OR 1=1 --");
+  });
+
+  it.each([
+    ['actor.id:alice', ['e1']],
+    ['action:user.*', ['e1']],
+    ['action:*.login', ['e1']],
+    ['id:e[3]', ['e[3]']],
+    ['id:e?3?', ['e[3]']],
+    ['actor.roles:admin', ['e1']],
+    ['-actor.roles:admin', ['e2', 'e[3]']],
+    ['targets.data_class:pci targets.changes.field:email', ['e2']],
+    ['source.ip:10.0.0.0/24', ['e1', 'e2']],
+    ['source.ip:::ffff:10.0.0.1', ['e1']],
+    ['NOT source.ip:10.0.0.2', ['e1', 'e[3]']],
+    ['actor.privileged:true', ['e2']],
+    ['observer.seq:7 observer.seq:>=7', ['e2']],
+    ['occurred_at:<2024-01-02', ['e1', 'e[3]']],
+    ['occurred_at:>=2024-01-02T08:00:00Z', ['e2']],
+    ['metadata.a.b:deep', ['e1']],
+    ['metadata.a.b:*', ['e1']],
+    ['café', ['e[3]']],
+    ['CAFÉ', []],
+    ['ÜNÏCODE', []],
+    ['"user login" OR user.LOG*', ['e1', 'e[3]']],
+    ['tenant:default outcome:failure', ['e2']],
+    ['', ['e1', 'e2', 'e[3]']],
+  ])('%s', (q, expected) => {
+    expect(ids(q)).toEqual(expected);
+  });
+
+  it('refuses an alias that is not a plain identifier', () => {
+    expect(() => compileSqliteWhere({ type: 'all' }, 'e; DROP TABLE events')).toThrow(
+      VeritrailError,
+    );
+  });
+
+  it('refuses hand-built ASTs the parser would refuse', () => {
+    const bad = { type: 'match', field: 'source.ip', pattern: ['10.0.0.300'] } as const;
+    expect(() => compileSqliteWhere(bad)).toThrow(/invalid IP/);
+    expect(() => compileSqliteWhere({ type: 'exists', field: 'nope' })).toThrow(/unknown field/);
+  });
+});
+
+describe('index use', () => {
+  const plan = (q: string): string => {
+    const db = new Database(':memory:');
+    db.exec(EVENTS_DDL);
+    db.exec('CREATE INDEX events_actor ON events (tenant_id, actor_id)');
+    db.exec('CREATE INDEX events_action ON events (tenant_id, action)');
+    const { sql, params } = compileSqliteWhere(parseQuery(q));
+    const rows = db
+      .prepare(`EXPLAIN QUERY PLAN SELECT e.event FROM events e WHERE e.tenant_id = ? AND ${sql}`)
+      .all(1, ...params) as { detail: string }[];
+    db.close();
+    return rows.map((r) => r.detail).join('\n');
+  };
+
+  it('actor.id:alice searches (tenant_id, actor_id)', () => {
+    expect(plan('actor.id:alice')).toMatch(/SEARCH e USING INDEX events_actor \(tenant_id=\? AND actor_id=\?\)/);
+  });
+
+  it('action:user.* searches a range of (tenant_id, action)', () => {
+    expect(plan('action:user.*')).toMatch(/SEARCH e USING INDEX events_action \(tenant_id=\? AND action>\? AND action<\?\)/);
+  });
+});

@@ -1,0 +1,44 @@
+/** Mapping between use-case values and SQLite rows. */
+import type { AppendInput, StoredRecord } from '../../app/ports.js';
+import { timestampMs, type StoredEvent } from '../../core/event/index.js';
+import { parseIp } from '../../core/query/ip.js';
+import type { AppendRow } from './append-writer.js';
+
+export function toAppendRow({ event, commitment }: AppendInput): AppendRow {
+  return {
+    tenant: event.tenant,
+    id: event.id,
+    occurredMs: timestampMs(event.occurred_at),
+    receivedMs: timestampMs(event.received_at),
+    action: event.action,
+    actorId: event.actor.id,
+    outcome: event.outcome,
+    category: event.category,
+    severity: event.severity,
+    sourceIp: event.source?.ip === undefined ? null : parseIp(event.source.ip),
+    canonical: commitment.canonical,
+    salt: commitment.salt,
+    leafInput: commitment.leafInput,
+    leafHash: commitment.leafHash,
+  };
+}
+
+export interface EventRow {
+  readonly seq: number;
+  readonly id: string;
+  readonly event: string | null;
+  readonly salt: Buffer | null;
+  readonly leaf_input: string;
+}
+
+export function toRecord(tenant: string, row: EventRow): StoredRecord {
+  return {
+    tenant,
+    seq: row.seq,
+    id: row.id,
+    event: row.event === null ? null : (JSON.parse(row.event) as StoredEvent),
+    canonical: row.event,
+    salt: row.salt,
+    leafInput: row.leaf_input,
+  };
+}

@@ -1,0 +1,168 @@
+/** EventStore and VerifySource over SQLite. Reads use their own connection (WAL readers). */
+import type {
+  AppendInput,
+  Appended,
+  EventStore,
+  SearchParams,
+  StoredRecord,
+  TreeHead,
+  VerifyRow,
+  VerifySource,
+} from '../../app/ports.js';
+import { VeritrailError } from '../../core/errors.js';
+import { rootAt, type NodeRef } from '../../core/merkle/index.js';
+import type { AppendRow, AppendRowResult } from './append-writer.js';
+import type { Db } from './open-database.js';
+import { compileSqliteWhere } from './query/compile-sql.js';
+import { toAppendRow, toRecord, type EventRow } from './rows.js';
+import { storedHashIndex } from './stored-hash-index.js';
+
+/** Where appends go: the writer in this thread, or one in a worker thread. */
+export interface WritePath {
+  append(rows: readonly AppendRow[]): Promise<AppendRowResult[]>;
+}
+
+const COLS = 'seq, id, event, salt, leaf_input';
+
+export class SqliteEventStore implements EventStore, VerifySource {
+  private readonly tenantIds = new Map<string, number>();
+  private readonly q;
+
+  constructor(
+    private readonly db: Db,
+    private readonly writer: WritePath,
+  ) {
+    this.q = {
+      tenant: db.prepare<[string], { tenant_id: number; size: number }>(
+        'SELECT tenant_id, size FROM tenants WHERE name = ?',
+      ),
+      tenants: db.prepare<[], { name: string }>('SELECT name FROM tenants ORDER BY name'),
+      hash: db.prepare<[number, number], { hash: Buffer }>(
+        'SELECT hash FROM tree_hashes WHERE tenant_id = ? AND sidx = ?',
+      ),
+      byId: db.prepare<[number, string], EventRow>(
+        `SELECT ${COLS} FROM events WHERE tenant_id = ? AND id = ?`,
+      ),
+      bySeq: db.prepare<[number, number], EventRow>(
+        `SELECT ${COLS} FROM events WHERE tenant_id = ? AND seq = ?`,
+      ),
+      range: db.prepare<[number, number, number], EventRow>(
+        `SELECT ${COLS} FROM events WHERE tenant_id = ? AND seq >= ? AND seq < ? ORDER BY seq`,
+      ),
+      page: db.prepare<[number, number, number], EventRow>(
+        `SELECT ${COLS} FROM events WHERE tenant_id = ? AND pos > ? ORDER BY pos LIMIT ?`.replace(
+          COLS,
+          `pos, ${COLS}`,
+        ),
+      ),
+      hashPage: db.prepare<[number, number, number], { sidx: number; hash: Buffer }>(
+        'SELECT sidx, hash FROM tree_hashes WHERE tenant_id = ? AND sidx > ? ORDER BY sidx LIMIT ?',
+      ),
+    };
+  }
+
+  async append(batch: readonly AppendInput[]): Promise<Appended[]> {
+    const results = await this.writer.append(batch.map(toAppendRow));
+    return results.map((r, i) => ({
+      id: batch[i]!.event.id,
+      tenant: batch[i]!.event.tenant,
+      seq: r.seq,
+      leafHash: Buffer.from(r.leafHash),
+      duplicate: r.duplicate,
+    }));
+  }
+
+  private tenantId(tenant: string): number | undefined {
+    let id = this.tenantIds.get(tenant);
+    if (id === undefined) {
+      id = this.q.tenant.get(tenant)?.tenant_id;
+      if (id !== undefined) this.tenantIds.set(tenant, id);
+    }
+    return id;
+  }
+
+  claimedSize(tenant: string): Promise<number> {
+    return Promise.resolve(this.q.tenant.get(tenant)?.size ?? 0);
+  }
+
+  async head(tenant: string): Promise<TreeHead> {
+    const size = await this.claimedSize(tenant);
+    return { size, root: await rootAt(size, (refs) => this.readHashes(tenant, refs)) };
+  }
+
+  readHashes(tenant: string, refs: readonly NodeRef[]): Promise<Buffer[]> {
+    const tid = this.tenantId(tenant);
+    return Promise.resolve(
+      refs.map((ref) => {
+        const row = tid === undefined ? undefined : this.q.hash.get(tid, storedHashIndex(ref.level, ref.index));
+        if (!row) {
+          throw new VeritrailError('internal', `log ${tenant}: stored hash (${ref.level}, ${ref.index}) is missing`);
+        }
+        return row.hash;
+      }),
+    );
+  }
+
+  getById(tenant: string, id: string): Promise<StoredRecord | undefined> {
+    const tid = this.tenantId(tenant);
+    const row = tid === undefined ? undefined : this.q.byId.get(tid, id);
+    return Promise.resolve(row && toRecord(tenant, row));
+  }
+
+  getBySeq(tenant: string, seq: number): Promise<StoredRecord | undefined> {
+    const tid = this.tenantId(tenant);
+    const row = tid === undefined ? undefined : this.q.bySeq.get(tid, seq);
+    return Promise.resolve(row && toRecord(tenant, row));
+  }
+
+  search(p: SearchParams): Promise<StoredRecord[]> {
+    const tid = this.tenantId(p.tenant);
+    if (tid === undefined) return Promise.resolve([]);
+    const where = compileSqliteWhere(p.query, 'e');
+    const conds = ['e.tenant_id = ?'];
+    const params: unknown[] = [tid];
+    if (p.beforeSeq !== undefined) (conds.push('e.seq < ?'), params.push(p.beforeSeq));
+    if (p.sinceMs !== undefined) (conds.push('e.occurred_ms >= ?'), params.push(p.sinceMs));
+    if (p.untilMs !== undefined) (conds.push('e.occurred_ms < ?'), params.push(p.untilMs));
+    conds.push(`(${where.sql})`);
+    params.push(...where.params, p.limit);
+    const sql = `SELECT ${COLS} FROM events e WHERE ${conds.join(' AND ')} ORDER BY e.seq DESC LIMIT ?`;
+    const rows = this.db.prepare<unknown[], EventRow>(sql).all(...params);
+    return Promise.resolve(rows.map((r) => toRecord(p.tenant, r)));
+  }
+
+  range(tenant: string, start: number, end: number): Promise<StoredRecord[]> {
+    const tid = this.tenantId(tenant);
+    if (tid === undefined) return Promise.resolve([]);
+    return Promise.resolve(this.q.range.all(tid, start, end).map((r) => toRecord(tenant, r)));
+  }
+
+  tenants(): Promise<string[]> {
+    return Promise.resolve(this.q.tenants.all().map((r) => r.name));
+  }
+
+  /** Stored rows in insertion order: a reordered or renumbered row shows up as a bad seq. */
+  async *entries(tenant: string, pageSize: number): AsyncIterable<readonly VerifyRow[]> {
+    const tid = this.tenantId(tenant);
+    if (tid === undefined) return;
+    let after = -1;
+    for (;;) {
+      const rows = this.q.page.all(tid, after, pageSize) as (EventRow & { pos: number })[];
+      if (rows.length === 0) return;
+      after = rows[rows.length - 1]!.pos;
+      yield rows.map((r) => ({ seq: r.seq, id: r.id, canonical: r.event, salt: r.salt, leafInput: r.leaf_input }));
+    }
+  }
+
+  async *treeHashes(tenant: string, pageSize: number): AsyncIterable<readonly { sidx: number; hash: Buffer }[]> {
+    const tid = this.tenantId(tenant);
+    if (tid === undefined) return;
+    let after = -1;
+    for (;;) {
+      const rows = this.q.hashPage.all(tid, after, pageSize);
+      if (rows.length === 0) return;
+      after = rows[rows.length - 1]!.sidx;
+      yield rows;
+    }
+  }
+}
