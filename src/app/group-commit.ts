@@ -1,0 +1,64 @@
+/**
+ * Group commit (ARCHITECTURE §4): callers that arrive while a transaction is in flight are
+ * queued and committed together in the next one, so throughput grows with load while each
+ * caller still resolves only after its own events are durable.
+ */
+import type { AppendInput, Appended, EventStore } from './ports.js';
+
+interface Waiter {
+  readonly batch: readonly AppendInput[];
+  readonly resolve: (r: Appended[]) => void;
+  readonly reject: (e: unknown) => void;
+}
+
+export class GroupCommit {
+  private queue: Waiter[] = [];
+  private queued = 0;
+  private inFlight = false;
+
+  constructor(
+    private readonly store: Pick<EventStore, 'append'>,
+    /** Most events in one transaction; a single larger request still commits alone. */
+    private readonly maxEvents = 5000,
+  ) {}
+
+  append(batch: readonly AppendInput[]): Promise<Appended[]> {
+    if (batch.length === 0) return Promise.resolve([]);
+    return new Promise((resolve, reject) => {
+      this.queue.push({ batch, resolve, reject });
+      this.queued += batch.length;
+      if (!this.inFlight) void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.inFlight = true;
+    while (this.queue.length > 0) {
+      const group: Waiter[] = [];
+      let n = 0;
+      while (this.queue.length > 0 && (group.length === 0 || n + this.queue[0]!.batch.length <= this.maxEvents)) {
+        const w = this.queue.shift()!;
+        group.push(w);
+        n += w.batch.length;
+      }
+      this.queued -= n;
+      const rows = group.length === 1 ? group[0]!.batch : group.flatMap((w) => w.batch);
+      try {
+        const results = await this.store.append(rows);
+        let at = 0;
+        for (const w of group) {
+          w.resolve(results.slice(at, at + w.batch.length));
+          at += w.batch.length;
+        }
+      } catch (e) {
+        for (const w of group) w.reject(e);
+      }
+    }
+    this.inFlight = false;
+  }
+
+  /** Events waiting for the next transaction (for backpressure and metrics). */
+  get backlog(): number {
+    return this.queued;
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * Ingest (ARCHITECTURE §4): validate and normalise untrusted events, assign id, received_at and
+ * salt, commit, and hand back positions only after the group commit is durable.
+ */
+import { v7 as uuidv7 } from 'uuid';
+import { commit, LIMITS, normaliseEvent, SALT_BYTES, type StoredEvent } from '../core/event/index.js';
+import { VeritrailError, type Issue } from '../core/errors.js';
+import { randomBytes } from '../core/crypto.js';
+import type { GroupCommit } from './group-commit.js';
+import type { AppendInput, Appended, Clock } from './ports.js';
+import { authorize, homeTenant, SYSTEM_TENANT, type Principal } from './principal.js';
+
+export interface IngestDeps {
+  readonly commit: GroupCommit;
+  readonly clock: Clock;
+  /** Called with every committed new event, after the commit (the event bus). */
+  readonly onAppended?: (events: readonly { event: StoredEvent; seq: number }[]) => void;
+}
+
+export class Ingest {
+  constructor(private readonly deps: IngestDeps) {}
+
+  /**
+   * Validates every event first: one bad event rejects the whole batch with an issue per bad
+   * field, each path prefixed with the event's position (`events.3.actor.id`).
+   */
+  async ingest(inputs: readonly unknown[], principal: Principal, pathPrefix = 'events'): Promise<Appended[]> {
+    if (inputs.length === 0) throw new VeritrailError('validation_failed', 'no events given', [{ path: pathPrefix, message: 'must contain at least one event' }]);
+    if (inputs.length > LIMITS.batchSize) {
+      throw new VeritrailError('payload_too_large', `at most ${LIMITS.batchSize} events per batch`, [
+        { path: pathPrefix, message: `has ${inputs.length} events; at most ${LIMITS.batchSize}` },
+      ]);
+    }
+    const receivedAt = this.deps.clock.now().toISOString();
+    const ctx = { defaultTenant: homeTenant(principal), receivedAt, newId: uuidv7 };
+    const events: StoredEvent[] = [];
+    const issues: Issue[] = [];
+    inputs.forEach((input, i) => {
+      const r = normaliseEvent(input, ctx, inputs.length === 1 && pathPrefix === '' ? '' : `${pathPrefix}.${i}`);
+      if (r.ok) events.push(r.value);
+      else issues.push(...r.error);
+    });
+    if (issues.length > 0) {
+      const bad = new Set(issues.map((i) => i.path.split('.').slice(0, 2).join('.'))).size;
+      throw new VeritrailError('validation_failed', `${bad} of ${inputs.length} events are invalid; nothing was stored`, issues.slice(0, 100));
+    }
+    for (const tenant of new Set(events.map((e) => e.tenant))) {
+      if (tenant === SYSTEM_TENANT) throw new VeritrailError('forbidden', `the ${SYSTEM_TENANT} log is written only by Veritrail itself`);
+      authorize(principal, tenant, 'ingest');
+    }
+    return this.append(events);
+  }
+
+  /** Appends already-valid events (the server's own audit records use this directly). */
+  async append(events: readonly StoredEvent[]): Promise<Appended[]> {
+    const salts = randomBytes(SALT_BYTES * events.length);
+    const batch: AppendInput[] = events.map((event, i) => ({
+      event,
+      commitment: commit(event, salts.subarray(i * SALT_BYTES, (i + 1) * SALT_BYTES)),
+    }));
+    const appended = await this.deps.commit.append(batch);
+    if (this.deps.onAppended) {
+      const fresh = appended.flatMap((a, i) => (a.duplicate ? [] : [{ event: events[i]!, seq: a.seq }]));
+      if (fresh.length > 0) this.deps.onAppended(fresh);
+    }
+    return appended;
+  }
+}

@@ -1,0 +1,154 @@
+/**
+ * Ports: what the use cases need from the outside world. Storage adapters (src/storage/*)
+ * implement them; only the composition root (src/main.ts) picks which. Every adapter runs the
+ * same contract suite (src/storage/event-store.contract.ts).
+ */
+import type { Commitment, StoredEvent } from '../core/event/index.js';
+import type { NodeRef } from '../core/merkle/index.js';
+import type { QueryNode } from '../core/query/index.js';
+
+/** One validated event with its commitment, ready to be sequenced. */
+export interface AppendInput {
+  readonly event: StoredEvent;
+  readonly commitment: Commitment;
+}
+
+export interface Appended {
+  readonly id: string;
+  readonly tenant: string;
+  readonly seq: number;
+  readonly leafHash: Buffer;
+  /** True when an event with this id already existed in the tenant's log (idempotent resend). */
+  readonly duplicate: boolean;
+}
+
+/** A stored entry. `canonical`, `event` and `salt` are null once retention purged the payload. */
+export interface StoredRecord {
+  readonly tenant: string;
+  readonly seq: number;
+  readonly id: string;
+  readonly event: StoredEvent | null;
+  readonly canonical: string | null;
+  readonly salt: Buffer | null;
+  readonly leafInput: string;
+}
+
+export interface TreeHead {
+  readonly size: number;
+  readonly root: Buffer;
+}
+
+export interface SearchParams {
+  readonly tenant: string;
+  readonly query: QueryNode;
+  /** Inclusive lower bound on occurred_at (ms since the epoch). */
+  readonly sinceMs?: number;
+  /** Exclusive upper bound on occurred_at (ms since the epoch). */
+  readonly untilMs?: number;
+  /** Keyset cursor: only entries with seq strictly below this. */
+  readonly beforeSeq?: number;
+  readonly limit: number;
+}
+
+export interface EventStore {
+  /**
+   * Sequences and appends the batch in one durable transaction: assigns each new event the next
+   * seq of its tenant's log, stores the event, its salt and leaf, and the tree's new
+   * complete-subtree hashes. Resolves only after the commit is durable. An event whose id
+   * already exists for its tenant is not stored again; its original seq is returned.
+   */
+  append(batch: readonly AppendInput[]): Promise<Appended[]>;
+  head(tenant: string): Promise<TreeHead>;
+  /** Stored complete-subtree hashes, in the order asked. Missing refs are an error. */
+  readHashes(tenant: string, refs: readonly NodeRef[]): Promise<Buffer[]>;
+  getById(tenant: string, id: string): Promise<StoredRecord | undefined>;
+  getBySeq(tenant: string, seq: number): Promise<StoredRecord | undefined>;
+  /** Newest first (descending seq). */
+  search(params: SearchParams): Promise<StoredRecord[]>;
+  /** Entries [start, end) in order (end is clamped to the log size). */
+  range(tenant: string, start: number, end: number): Promise<StoredRecord[]>;
+  tenants(): Promise<string[]>;
+}
+
+export interface StoredCheckpoint {
+  readonly tenant: string;
+  readonly size: number;
+  readonly root: Buffer;
+  /** The signed note, exactly as served. */
+  readonly note: string;
+  readonly createdAt: string;
+}
+
+export interface CheckpointStore {
+  /** Stores a checkpoint unless one of the same tenant and size exists. */
+  add(cp: StoredCheckpoint): Promise<void>;
+  latest(tenant: string): Promise<StoredCheckpoint | undefined>;
+  /** All checkpoints of a tenant, ascending size. */
+  list(tenant: string): Promise<StoredCheckpoint[]>;
+}
+
+export type Scope = 'ingest' | 'read' | 'admin';
+export const SCOPES: readonly Scope[] = ['ingest', 'read', 'admin'];
+
+export interface ApiKeyRecord {
+  readonly id: string;
+  readonly tenant: string;
+  readonly name: string;
+  readonly scopes: readonly Scope[];
+  readonly createdAt: string;
+  readonly revokedAt: string | null;
+}
+
+export interface KeyStore {
+  create(rec: ApiKeyRecord, secretHash: Buffer): Promise<void>;
+  findBySecretHash(secretHash: Buffer): Promise<ApiKeyRecord | undefined>;
+  list(tenant?: string): Promise<ApiKeyRecord[]>;
+  revoke(id: string, at: string): Promise<boolean>;
+}
+
+export interface SettingsStore {
+  get(key: string): Promise<string | undefined>;
+  /** Sets the value unless the key exists; returns the value now stored. */
+  setIfAbsent(key: string, value: string): Promise<string>;
+}
+
+export interface Store {
+  readonly events: EventStore;
+  readonly checkpoints: CheckpointStore;
+  readonly keys: KeyStore;
+  readonly settings: SettingsStore;
+  /** Raw rows for `verify`: never trusts derived state. */
+  readonly audit: VerifySource;
+  close(): Promise<void>;
+}
+
+/** What `verify` reads: stored entries in seq order and stored tree hashes, with nothing derived. */
+export interface VerifySource {
+  /** Stored entries of a tenant in ascending stored order, in pages. */
+  entries(tenant: string, pageSize: number): AsyncIterable<readonly VerifyRow[]>;
+  /**
+   * All stored tree hashes of a tenant in creation order: keyed by the stored-hash index of
+   * Go's sumdb/tlog layout, so a verifier that rebuilds the tree compares node by node.
+   */
+  treeHashes(tenant: string, pageSize: number): AsyncIterable<readonly { sidx: number; hash: Buffer }[]>;
+  /** The size the store claims for the tenant's log. */
+  claimedSize(tenant: string): Promise<number>;
+}
+
+export interface VerifyRow {
+  readonly seq: number;
+  readonly id: string;
+  readonly canonical: string | null;
+  readonly salt: Buffer | null;
+  readonly leafInput: string;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface Signer {
+  /** Key name = origin of the log being signed. */
+  signNote(body: string, name: string): string;
+  verifierKey(name: string): string;
+}

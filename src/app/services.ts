@@ -1,0 +1,73 @@
+/**
+ * The use cases wired to their ports: what the HTTP layer, the CLI and library users call.
+ * Built from a Store and a Signer; knows no concrete adapter.
+ */
+import { AuditTrail } from './audit-trail.js';
+import { CheckpointJob } from './checkpoint-job.js';
+import { ExportBundles } from './export.js';
+import { GroupCommit } from './group-commit.js';
+import { Ingest } from './ingest.js';
+import { ApiKeys, hashToken } from './keys.js';
+import { Ledger } from './ledger.js';
+import type { Clock, Signer, Store } from './ports.js';
+import { Search } from './search.js';
+import { verifyTenant, type TenantVerification } from './verify.js';
+
+export const ADMIN_TOKEN_SETTING = 'admin_token_sha256';
+
+export interface ServicesOptions {
+  readonly store: Store;
+  readonly signer: Signer;
+  readonly clock?: Clock;
+  readonly originPrefix?: string;
+  readonly checkpointIntervalMs?: number;
+  /** Admin token from the environment; otherwise the stored hash of a generated one is used. */
+  readonly adminToken?: string;
+  readonly onBackgroundError?: (e: unknown) => void;
+}
+
+export type Services = ReturnType<typeof createServices>;
+
+export function createServices(opts: ServicesOptions) {
+  const clock = opts.clock ?? { now: () => new Date() };
+  const { store } = opts;
+  const ledger = new Ledger(store.events, store.checkpoints, opts.signer, clock, {
+    originPrefix: opts.originPrefix ?? 'localhost/veritrail',
+  });
+  const job = new CheckpointJob(ledger, opts.checkpointIntervalMs ?? 1000, opts.onBackgroundError ?? (() => {}));
+  const commit = new GroupCommit(store.events);
+  const ingest = new Ingest({
+    commit,
+    clock,
+    onAppended: (events) => job.grown(new Set(events.map((e) => e.event.tenant))),
+  });
+  const audit = new AuditTrail(ingest, clock);
+  const adminHash = opts.adminToken === undefined ? undefined : hashToken(opts.adminToken);
+  const keys = new ApiKeys(store.keys, clock, async () => {
+    if (adminHash) return adminHash;
+    const stored = await store.settings.get(ADMIN_TOKEN_SETTING);
+    return stored === undefined ? undefined : Buffer.from(stored, 'hex');
+  });
+  return {
+    store,
+    clock,
+    ledger,
+    commit,
+    ingest,
+    audit,
+    keys,
+    checkpointJob: job,
+    search: new Search(store.events, audit),
+    exports: new ExportBundles(store.events, ledger, audit),
+    async verify(tenants?: readonly string[]): Promise<TenantVerification[]> {
+      const all = tenants ?? (await store.events.tenants());
+      const out: TenantVerification[] = [];
+      for (const t of all) out.push(await verifyTenant(t, store.audit, store.checkpoints, ledger.verifierKey(t)));
+      return out;
+    },
+    async close(): Promise<void> {
+      await job.stop();
+      await store.close();
+    },
+  };
+}

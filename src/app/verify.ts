@@ -1,0 +1,122 @@
+/**
+ * `verify` (ARCHITECTURE §3): trusts nothing derived. Recomputes every leaf from the stored
+ * event and salt, rebuilds the tree from the leaves and compares it node by node with the
+ * stored hashes, and checks every checkpoint's signature and root. Reports the first bad seq.
+ */
+import { parseCheckpoint, verifyNote } from '../core/checkpoint/index.js';
+import { leafInputFor } from '../core/event/index.js';
+import { sha256 } from '../core/crypto.js';
+import { leafHash, MerkleFrontier } from '../core/merkle/index.js';
+import type { CheckpointStore, VerifySource } from './ports.js';
+
+export type VerifyProblem =
+  | 'seq_out_of_order'
+  | 'payload_tampered'
+  | 'leaf_mismatch'
+  | 'tree_hash_mismatch'
+  | 'size_mismatch'
+  | 'checkpoint_mismatch'
+  | 'checkpoint_signature';
+
+export interface TenantVerification {
+  readonly tenant: string;
+  readonly ok: boolean;
+  readonly size: number;
+  readonly purged: number;
+  readonly checkpoints: number;
+  readonly failure?: { readonly problem: VerifyProblem; readonly seq: number | null; readonly message: string };
+}
+
+interface Failure {
+  problem: VerifyProblem;
+  seq: number | null;
+  message: string;
+}
+
+const PAGE = 2000;
+
+export async function verifyTenant(
+  tenant: string,
+  source: VerifySource,
+  checkpoints: CheckpointStore,
+  verifierKey: string,
+): Promise<TenantVerification> {
+  const cps = await checkpoints.list(tenant);
+  let cpAt = 0;
+  const frontier = MerkleFrontier.empty();
+  const hashes = flatten(source.treeHashes(tenant, PAGE * 2));
+  let expectedSidx = 0;
+  let purged = 0;
+  const done = (failure?: Failure): TenantVerification => ({
+    tenant,
+    ok: failure === undefined,
+    size: frontier.size,
+    purged,
+    checkpoints: cpAt,
+    ...(failure ? { failure } : {}),
+  });
+  const checkCheckpoints = (): Failure | undefined => {
+    while (cpAt < cps.length && cps[cpAt]!.size === frontier.size) {
+      const cp = cps[cpAt]!;
+      const sig = verifyNote(cp.note, verifierKey);
+      const body = sig.ok ? parseCheckpoint(sig.value.body) : undefined;
+      if (!sig.ok || !body?.ok || body.value.size !== cp.size || !Buffer.from(body.value.root).equals(cp.root)) {
+        return { problem: 'checkpoint_signature', seq: null, message: `checkpoint at size ${cp.size} has no valid signature by ${verifierKey.split('+')[0]} or does not match its stored fields` };
+      }
+      if (!frontier.root().equals(cp.root)) {
+        return { problem: 'checkpoint_mismatch', seq: null, message: `checkpoint at size ${cp.size} does not match the tree recomputed from the stored events` };
+      }
+      cpAt++;
+    }
+    return undefined;
+  };
+  const first = checkCheckpoints(); // a checkpoint of size 0
+  if (first) return done(first);
+  for await (const page of source.entries(tenant, PAGE)) {
+    for (const row of page) {
+      const seq = frontier.size;
+      if (row.seq !== seq) {
+        return done({ problem: 'seq_out_of_order', seq: Math.min(seq, row.seq), message: `expected seq ${seq}, found seq ${row.seq}: an entry is missing, duplicated or out of order` });
+      }
+      if (row.canonical === null || row.salt === null) {
+        if (row.canonical !== row.salt) return done({ problem: 'payload_tampered', seq, message: `seq ${seq}: payload and salt must be purged together` });
+        purged++;
+      } else {
+        let expected: string;
+        try {
+          const e = JSON.parse(row.canonical) as { id?: unknown; tenant?: unknown; received_at?: unknown };
+          if (e.id !== row.id || e.tenant !== tenant || typeof e.received_at !== 'string') throw new Error('fields');
+          expected = leafInputFor({ id: e.id, tenant, received_at: e.received_at }, sha256(row.salt, row.canonical).toString('hex'));
+        } catch {
+          return done({ problem: 'payload_tampered', seq, message: `seq ${seq}: stored event is not valid JSON for this entry` });
+        }
+        if (expected !== row.leafInput) {
+          return done({ problem: 'payload_tampered', seq, message: `seq ${seq}: event or salt does not match the committed leaf` });
+        }
+      }
+      for (const node of frontier.append(leafHash(row.leafInput))) {
+        const stored = await hashes.next();
+        if (stored.done || stored.value.sidx !== expectedSidx || !stored.value.hash.equals(node.hash)) {
+          return done({ problem: node.ref.level === 0 ? 'leaf_mismatch' : 'tree_hash_mismatch', seq, message: `seq ${seq}: stored tree hash (level ${node.ref.level}, index ${node.ref.index}) does not match the recomputed one` });
+        }
+        expectedSidx++;
+      }
+      const cpFail = checkCheckpoints();
+      if (cpFail) return done({ ...cpFail, seq });
+    }
+  }
+  const claimed = await source.claimedSize(tenant);
+  if (claimed !== frontier.size) {
+    return done({ problem: 'size_mismatch', seq: Math.min(claimed, frontier.size), message: `the log claims ${claimed} entries but ${frontier.size} are stored` });
+  }
+  const extra = await hashes.next();
+  if (!extra.done) return done({ problem: 'tree_hash_mismatch', seq: frontier.size, message: 'stored tree hashes beyond the last entry' });
+  if (cpAt < cps.length) {
+    return done({ problem: 'checkpoint_mismatch', seq: frontier.size, message: `checkpoint at size ${cps[cpAt]!.size} is beyond the ${frontier.size} stored entries: the log was truncated or rewritten` });
+  }
+  return done();
+}
+
+async function* flatten<T>(pages: AsyncIterable<readonly T[]>): AsyncGenerator<T> {
+  for await (const page of pages) yield* page;
+}

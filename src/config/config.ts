@@ -1,0 +1,61 @@
+/**
+ * Configuration: defaults, then environment, then command-line flags. The only reader of
+ * process.env (CONVENTIONS.md "Shape").
+ */
+import { z } from 'zod';
+import { VeritrailError } from '../core/errors.js';
+import { issuesFromZod } from '../core/event/index.js';
+
+export const configSchema = z.strictObject({
+  dataDir: z.string().min(1).default('./.veritrail'),
+  port: z.coerce.number().int().min(0).max(65535).default(8080),
+  host: z.string().min(1).default('127.0.0.1'),
+  adminToken: z.string().min(16, 'must be at least 16 characters').max(512).optional(),
+  originPrefix: z
+    .string()
+    .regex(/^[A-Za-z0-9.-]+(?::\d+)?(?:\/[A-Za-z0-9._-]+)*$/, 'must look like host/path, e.g. audit.example.com/veritrail')
+    .default('localhost/veritrail'),
+  checkpointIntervalMs: z.coerce.number().int().min(10).max(3_600_000).default(1000),
+  bodyLimit: z.coerce.number().int().min(1024).max(256 * 1024 * 1024).default(16 * 1024 * 1024),
+  logRequests: z.boolean().default(false),
+});
+
+export type Config = z.output<typeof configSchema>;
+
+const ENV: Record<string, keyof Config> = {
+  VERITRAIL_DATA: 'dataDir',
+  VERITRAIL_PORT: 'port',
+  VERITRAIL_HOST: 'host',
+  VERITRAIL_ADMIN_TOKEN: 'adminToken',
+  VERITRAIL_ORIGIN_PREFIX: 'originPrefix',
+  VERITRAIL_CHECKPOINT_INTERVAL_MS: 'checkpointIntervalMs',
+  VERITRAIL_BODY_LIMIT: 'bodyLimit',
+};
+
+export function fromEnv(env: NodeJS.ProcessEnv = process.env): Partial<Record<keyof Config, string>> {
+  const out: Partial<Record<keyof Config, string>> = {};
+  for (const [name, key] of Object.entries(ENV)) {
+    const v = env[name];
+    if (v !== undefined && v !== '') out[key] = v;
+  }
+  return out;
+}
+
+/** Flags win over the environment, which wins over defaults. */
+export function loadConfig(flags: Partial<Record<keyof Config, unknown>>, env: NodeJS.ProcessEnv = process.env): Config {
+  const defined = Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined));
+  const r = configSchema.safeParse({ ...fromEnv(env), ...defined });
+  if (!r.success) {
+    const details = issuesFromZod(r.error);
+    throw new VeritrailError('validation_failed', `invalid configuration: ${details.map((d) => `${d.path} ${d.message}`).join('; ')}`, details);
+  }
+  return r.data;
+}
+
+/** Where the server is, for client commands (send, query). */
+export function clientEnv(env: NodeJS.ProcessEnv = process.env): { url?: string; token?: string } {
+  return {
+    ...(env.VERITRAIL_URL ? { url: env.VERITRAIL_URL } : {}),
+    ...(env.VERITRAIL_TOKEN ? { token: env.VERITRAIL_TOKEN } : env.VERITRAIL_ADMIN_TOKEN ? { token: env.VERITRAIL_ADMIN_TOKEN } : {}),
+  };
+}
