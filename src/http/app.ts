@@ -1,0 +1,65 @@
+/**
+ * The HTTP API, built without listening (CONVENTIONS.md: `buildApp(deps)`, tested with
+ * `inject()`). Every route but /healthz, /openapi.json and the public key authenticates.
+ */
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import type { Services } from '../app/services.js';
+import { VeritrailError } from '../core/errors.js';
+import { requirePrincipal } from './auth.js';
+import { errorBody, fromFramework, statusOf } from './errors.js';
+import { eventRoutes } from './routes/events.js';
+import { keyRoutes } from './routes/keys.js';
+import { logRoutes } from './routes/logs.js';
+
+export interface AppOptions {
+  readonly services: Services;
+  /** Largest request body in bytes (default 16 MiB: a full batch of large imported records). */
+  readonly bodyLimit?: number;
+  /** Log requests (pino to stdout). Authorization headers are redacted. */
+  readonly logger?: boolean;
+  readonly version?: string;
+}
+
+const PUBLIC = new Set(['/healthz', '/openapi.json']);
+
+export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const s = opts.services;
+  const app = Fastify({
+    bodyLimit: opts.bodyLimit ?? 16 * 1024 * 1024,
+    logger: opts.logger ? { redact: ['req.headers.authorization'] } : false,
+    ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: true } },
+    return503OnClosing: true,
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'Veritrail API', version: opts.version ?? '0.1.0', description: 'Tamper-evident audit log: ingest, search, proofs.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    },
+  });
+
+  app.setErrorHandler((e: FastifyError | VeritrailError, req, reply) => {
+    const ve = e instanceof VeritrailError ? e : fromFramework(e);
+    if (ve.code === 'internal') req.log.error({ err: e }, 'internal error');
+    void reply.code(statusOf(ve.code)).send(errorBody(ve));
+  });
+  app.setNotFoundHandler((req, reply) => {
+    void reply.code(404).send(errorBody(new VeritrailError('not_found', `no route ${req.method} ${req.url.split('?')[0]}`)));
+  });
+
+  app.addHook('onRequest', async (req) => {
+    const path = req.routeOptions.url ?? '';
+    if (PUBLIC.has(path) || req.routeOptions.config.public === true) return;
+    if (path === '') return; // unknown route: the 404 handler answers
+    req.principal = await requirePrincipal(req, (t) => s.keys.authenticate(t));
+  });
+
+  app.get('/healthz', { schema: { summary: 'Liveness', tags: ['meta'] } }, () => ({ status: 'ok' }));
+  app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
+  eventRoutes(app, s);
+  logRoutes(app, s);
+  keyRoutes(app, s);
+  return app;
+}

@@ -1,0 +1,64 @@
+/** API key administration (admin token, or a key with the admin scope for its own tenant). */
+import type { FastifyInstance } from 'fastify';
+import { authorize } from '../../app/principal.js';
+import type { Services } from '../../app/services.js';
+import { SCOPES } from '../../app/ports.js';
+import { VeritrailError } from '../../core/errors.js';
+import { principalOf } from '../auth.js';
+import { errorResponses, security, tenantParam } from '../schemas.js';
+
+export function keyRoutes(app: FastifyInstance, s: Services): void {
+  app.post<{ Body: { tenant: string; name: string; scopes: string[] } }>(
+    '/v1/keys',
+    {
+      schema: {
+        summary: 'Create an API key bound to one tenant; the token is shown once',
+        tags: ['keys'],
+        security,
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['tenant', 'name', 'scopes'],
+          properties: {
+            tenant: tenantParam,
+            name: { type: 'string', minLength: 1, maxLength: 200 },
+            scopes: { type: 'array', minItems: 1, maxItems: 3, items: { type: 'string', enum: [...SCOPES] } },
+          },
+        },
+        response: errorResponses,
+      },
+    },
+    async (req, reply) => {
+      const p = principalOf(req);
+      authorize(p, req.body.tenant, 'admin');
+      const { key, token } = await s.keys.create(req.body);
+      await s.audit.record(p, 'admin.key_create', key.tenant, { key_id: key.id, scopes: key.scopes.join(',') });
+      return reply.code(201).send({ key, token });
+    },
+  );
+
+  app.get<{ Querystring: { tenant?: string } }>(
+    '/v1/keys',
+    { schema: { summary: 'List API keys (never their secrets)', tags: ['keys'], security, querystring: { type: 'object', additionalProperties: false, properties: { tenant: tenantParam } }, response: errorResponses } },
+    async (req) => {
+      const p = principalOf(req);
+      const tenant = p.kind === 'key' ? p.tenant : req.query.tenant;
+      if (tenant !== undefined) authorize(p, tenant, 'admin');
+      return { keys: await s.keys.list(tenant) };
+    },
+  );
+
+  app.delete<{ Params: { id: string } }>(
+    '/v1/keys/:id',
+    { schema: { summary: 'Revoke an API key', tags: ['keys'], security, params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 } } }, response: errorResponses } },
+    async (req, reply) => {
+      const p = principalOf(req);
+      const key = (await s.keys.list(p.kind === 'key' ? p.tenant : undefined)).find((k) => k.id === req.params.id);
+      if (!key) throw new VeritrailError('not_found', `no API key with id ${req.params.id}`);
+      authorize(p, key.tenant, 'admin');
+      await s.keys.revoke(key.id);
+      await s.audit.record(p, 'admin.key_revoke', key.tenant, { key_id: key.id });
+      return reply.code(204).send();
+    },
+  );
+}

@@ -1,0 +1,45 @@
+/** JSON Schemas of the routes' parameters and bodies: validation and the OpenAPI document. */
+import { z } from 'zod';
+import { eventInputSchema } from '../core/event/index.js';
+
+export const tenantParam = {
+  type: 'string',
+  pattern: '^(?:[a-z0-9][a-z0-9_-]{0,62}|_system)$',
+  description: 'tenant (log) name',
+} as const;
+
+export const errorSchema = {
+  type: 'object',
+  required: ['error'],
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message'],
+      properties: {
+        code: { type: 'string' },
+        message: { type: 'string' },
+        details: {
+          type: 'array',
+          items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } },
+        },
+      },
+    },
+  },
+} as const;
+
+const eventJson = z.toJSONSchema(eventInputSchema, { target: 'openapi-3.0', unrepresentable: 'any' });
+
+/** Documented body of POST /v1/events; validation itself is the core's (per-field issues). */
+export const ingestBodySchema = {
+  oneOf: [eventJson, { type: 'object', required: ['events'], properties: { events: { type: 'array', items: eventJson, maxItems: 1000 } } }],
+};
+
+export const errorResponses = {
+  400: errorSchema,
+  401: errorSchema,
+  403: errorSchema,
+  404: errorSchema,
+  413: errorSchema,
+};
+
+export const security = [{ bearer: [] }];
