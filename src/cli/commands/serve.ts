@@ -1,0 +1,34 @@
+import type { Command } from 'commander';
+import { loadConfig } from '../../config/config.js';
+import { startServer } from '../../main.js';
+import type { Output } from '../output.js';
+
+export function serveCommand(program: Command, out: () => Output): void {
+  program
+    .command('serve')
+    .description('run the Veritrail server (HTTP API) on a SQLite data folder')
+    .option('--data <dir>', 'data folder (env VERITRAIL_DATA)', undefined)
+    .option('--port <n>', 'port, 0 for any free one (env VERITRAIL_PORT)', undefined)
+    .option('--host <host>', 'address to listen on (env VERITRAIL_HOST)', undefined)
+    .option('--demo', 'load demo events into tenant "demo" when it is empty')
+    .option('--log-requests', 'log every request (tokens are redacted)')
+    .action(async (o: { data?: string; port?: string; host?: string; demo?: boolean; logRequests?: boolean }) => {
+      const config = loadConfig({ dataDir: o.data, port: o.port, host: o.host, logRequests: o.logRequests });
+      const o_ = out();
+      const server = await startServer(config, { demo: o.demo ?? false, onError: (e) => o_.error(`background job: ${(e as Error).message}`) });
+      if (server.generatedAdminToken) {
+        o_.info(`admin token (shown once; set VERITRAIL_ADMIN_TOKEN to choose your own):\n  ${server.generatedAdminToken}`);
+      }
+      if (server.demoEvents > 0) o_.info(`loaded ${server.demoEvents} demo events into tenant "demo"`);
+      o_.result({ url: server.url, data: config.dataDir }, () => `Veritrail listening on ${server.url} (data: ${config.dataDir})`);
+      const stop = () => {
+        o_.info('shutting down: finishing commits and signing a final checkpoint');
+        server.close().then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+}

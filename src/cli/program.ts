@@ -1,0 +1,48 @@
+/** The `veritrail` command line: commander program, error → exit code mapping. */
+import { Command, CommanderError } from 'commander';
+import { VeritrailError } from '../core/errors.js';
+import { VERSION } from '../main.js';
+import { clientCommands } from './commands/client.js';
+import { keysCommand } from './commands/keys.js';
+import { serveCommand } from './commands/serve.js';
+import { verifyCommands } from './commands/verify.js';
+import { EXIT, exitCodeOf } from './exit-codes.js';
+import { createOutput, type Output } from './output.js';
+
+export async function runCli(argv: readonly string[]): Promise<number> {
+  const program = new Command('veritrail')
+    .description('Veritrail: tamper-evident audit logging')
+    .version(VERSION)
+    .option('--json', 'machine-readable output')
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)');
+  const out = (): Output => createOutput(Boolean(program.opts<{ json?: boolean }>().json));
+  serveCommand(program, out);
+  keysCommand(program, out);
+  clientCommands(program, out);
+  verifyCommands(program, out);
+  for (const c of program.commands) c.exitOverride();
+  try {
+    await program.parseAsync(argv as string[], { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? EXIT.ok : EXIT.usage;
+    }
+    if (e instanceof VeritrailError) {
+      out().error(e.message, e.details);
+      return exitCodeOf(e.code);
+    }
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === 'EADDRINUSE') {
+      out().error(`${err.message}: the port is taken; pass --port`);
+      return EXIT.unavailable;
+    }
+    if (err.code === 'ENOENT' || err.code === 'EACCES') {
+      out().error(err.message);
+      return EXIT.failed;
+    }
+    out().error(`unexpected failure: ${err.message ?? String(e)}`);
+    return EXIT.internal;
+  }
+}
