@@ -33,34 +33,42 @@ export class Ingest {
     }
     const receivedAt = this.deps.clock.now().toISOString();
     const ctx = { defaultTenant: homeTenant(principal), receivedAt, newId: uuidv7 };
-    const events: StoredEvent[] = [];
+    const batch: AppendInput[] = [];
     const issues: Issue[] = [];
+    const salts = randomBytes(SALT_BYTES * inputs.length);
     inputs.forEach((input, i) => {
-      const r = normaliseEvent(input, ctx, inputs.length === 1 && pathPrefix === '' ? '' : `${pathPrefix}.${i}`);
-      if (r.ok) events.push(r.value);
-      else issues.push(...r.error);
+      const path = inputs.length === 1 && pathPrefix === '' ? '' : `${pathPrefix}.${i}`;
+      const r = normaliseEvent(input, ctx, path);
+      if (!r.ok) return void issues.push(...r.error);
+      const commitment = commit(r.value, salts.subarray(i * SALT_BYTES, (i + 1) * SALT_BYTES));
+      if (commitment.canonical.length > LIMITS.eventBytes) {
+        issues.push({ path: path === '' ? '(event)' : path, message: `event is ${commitment.canonical.length} bytes; at most ${LIMITS.eventBytes}` });
+      }
+      batch.push({ event: r.value, commitment });
     });
     if (issues.length > 0) {
       const bad = new Set(issues.map((i) => i.path.split('.').slice(0, 2).join('.'))).size;
       throw new VeritrailError('validation_failed', `${bad} of ${inputs.length} events are invalid; nothing was stored`, issues.slice(0, 100));
     }
-    for (const tenant of new Set(events.map((e) => e.tenant))) {
+    for (const tenant of new Set(batch.map((b) => b.event.tenant))) {
       if (tenant === SYSTEM_TENANT) throw new VeritrailError('forbidden', `the ${SYSTEM_TENANT} log is written only by Veritrail itself`);
       authorize(principal, tenant, 'ingest');
     }
-    return this.append(events);
+    return this.commitBatch(batch);
   }
 
   /** Appends already-valid events (the server's own audit records use this directly). */
-  async append(events: readonly StoredEvent[]): Promise<Appended[]> {
+  append(events: readonly StoredEvent[]): Promise<Appended[]> {
     const salts = randomBytes(SALT_BYTES * events.length);
-    const batch: AppendInput[] = events.map((event, i) => ({
-      event,
-      commitment: commit(event, salts.subarray(i * SALT_BYTES, (i + 1) * SALT_BYTES)),
-    }));
+    return this.commitBatch(
+      events.map((event, i) => ({ event, commitment: commit(event, salts.subarray(i * SALT_BYTES, (i + 1) * SALT_BYTES)) })),
+    );
+  }
+
+  private async commitBatch(batch: readonly AppendInput[]): Promise<Appended[]> {
     const appended = await this.deps.commit.append(batch);
     if (this.deps.onAppended) {
-      const fresh = appended.flatMap((a, i) => (a.duplicate ? [] : [{ event: events[i]!, seq: a.seq }]));
+      const fresh = appended.flatMap((a, i) => (a.duplicate ? [] : [{ event: batch[i]!.event, seq: a.seq }]));
       if (fresh.length > 0) this.deps.onAppended(fresh);
     }
     return appended;

@@ -40,3 +40,36 @@ describe('canonical JSON properties', () => {
     );
   });
 });
+
+describe('agrees with the reference RFC 8785 implementation', () => {
+  it('on random JSON, including unicode keys and extreme numbers', async () => {
+    const { default: reference } = await import('canonicalize');
+    const key = fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.string({ unit: 'binary' }));
+    const value = fc.letrec((tie) => ({
+      v: fc.oneof(
+        { depthSize: 'small' },
+        fc.constant(null),
+        fc.boolean(),
+        fc.double({ noNaN: true, noDefaultInfinity: true }),
+        fc.integer(),
+        fc.string({ unit: 'binary' }),
+        fc.array(tie('v')),
+        fc.dictionary(key, tie('v')),
+      ),
+    })).v;
+    fc.assert(
+      fc.property(value, (v) => {
+        expect(canonicalJson(v)).toBe(reference(v));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('refuses what is not JSON', () => {
+    expect(() => canonicalJson({ a: NaN })).toThrow();
+    expect(() => canonicalJson({ a: Infinity })).toThrow();
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(() => canonicalJson(cyclic)).toThrow();
+  });
+});

@@ -20,11 +20,17 @@ export interface Commitment {
   readonly leafHash: Buffer;
 }
 
+/**
+ * JCS({"v":1,"id","tenant","received_at","digest"}), written out directly: the members are
+ * already in JCS order and every value is a string or the integer 1, whose JCS form is their
+ * JSON.stringify form (prepare.test.ts checks it against canonicalJson).
+ */
 export function leafInputFor(
   e: Pick<StoredEvent, 'id' | 'tenant' | 'received_at'>,
   digestHex: string,
 ): string {
-  return canonicalJson({ v: 1, id: e.id, tenant: e.tenant, received_at: e.received_at, digest: digestHex });
+  const s = JSON.stringify;
+  return `{"digest":${s(digestHex)},"id":${s(e.id)},"received_at":${s(e.received_at)},"tenant":${s(e.tenant)},"v":1}`;
 }
 
 export function commit(event: StoredEvent, salt: Buffer): Commitment {

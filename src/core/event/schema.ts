@@ -67,11 +67,24 @@ export function timestampMs(s: string): number {
   return Date.parse(s.toUpperCase());
 }
 
-const json = (maxDepth: number) => z.json().superRefine((v, ctx) => boundJson(v, maxDepth, ctx));
+/**
+ * Any JSON value, bounded in depth and entries. A hand walk rather than `z.json()`: one pass,
+ * no union backtracking, on the ingest hot path. Values from the library API may be non-JSON
+ * (undefined, NaN, functions, class instances): those are refused here too.
+ */
+const json = (maxDepth: number) => z.unknown().superRefine((v, ctx) => boundJson(v, maxDepth, ctx));
 
 function boundJson(value: unknown, maxDepth: number, ctx: z.RefinementCtx): void {
   const walk = (v: unknown, depth: number, path: (string | number)[]): void => {
-    if (v === null || typeof v !== 'object') return;
+    if (v === null || typeof v === 'string' || typeof v === 'boolean') return;
+    if (typeof v === 'number') {
+      if (!Number.isFinite(v)) ctx.addIssue({ code: 'custom', message: 'must be a finite number', path });
+      return;
+    }
+    if (typeof v !== 'object' || (!Array.isArray(v) && Object.getPrototypeOf(v) !== Object.prototype && Object.getPrototypeOf(v) !== null)) {
+      ctx.addIssue({ code: 'custom', message: 'must be a JSON value', path });
+      return;
+    }
     if (depth > maxDepth) {
       ctx.addIssue({ code: 'custom', message: `nesting deeper than ${maxDepth} levels`, path });
       return;

@@ -4,7 +4,6 @@
  */
 import type { z } from 'zod';
 import { err, ok, type Issue, type Result } from '../errors.js';
-import { LIMITS } from './limits.js';
 import { eventInputSchema, type StoredEvent } from './schema.js';
 
 export interface NormaliseContext {
@@ -42,7 +41,6 @@ export function normaliseEvent(
   const parsed = eventInputSchema.safeParse(input);
   if (!parsed.success) return err(issuesFromZod(parsed.error, path));
   const e = parsed.data;
-  const at = (p: string) => (path === '' ? p : `${path}.${p}`);
   if (e.source?.ip !== undefined) e.source.ip = e.source.ip.toLowerCase();
   const event: StoredEvent = {
     ...e,
@@ -54,9 +52,5 @@ export function normaliseEvent(
     occurred_at: e.occurred_at ?? ctx.receivedAt,
     received_at: ctx.receivedAt,
   };
-  const size = JSON.stringify(event).length;
-  if (size > LIMITS.eventBytes) {
-    return err([{ path: at('(event)'), message: `event is ${size} bytes; at most ${LIMITS.eventBytes}` }]);
-  }
   return ok(event);
 }

@@ -68,14 +68,7 @@ export interface TextNode {
 }
 
 export type QueryNode =
-  | AllNode
-  | AndNode
-  | OrNode
-  | NotNode
-  | MatchNode
-  | ExistsNode
-  | RangeNode
-  | TextNode;
+  AllNode | AndNode | OrNode | NotNode | MatchNode | ExistsNode | RangeNode | TextNode;
 
 /** Limits on untrusted query text (API, CLI, stream filters). */
 export const QUERY_LIMITS = { maxLength: 4096, maxTerms: 64, maxDepth: 16 } as const;

@@ -4,7 +4,14 @@
  * src/storage/sqlite/query/compile-sql.property.test.ts checks it), so each leaf mirrors a SQL
  * leaf: same field shapes (fields.ts), same rendering of values, same glob semantics.
  */
-import { ANY, hasWildcard, literalOf, type Pattern, type QueryNode, type RangeNode } from './ast.js';
+import {
+  ANY,
+  hasWildcard,
+  literalOf,
+  type Pattern,
+  type QueryNode,
+  type RangeNode,
+} from './ast.js';
 import { fieldValues, renderValue, someString } from './event-values.js';
 import { asciiLower, compileGlob, lowerPattern } from './glob.js';
 import { inIpRange, parseIp } from './ip.js';

@@ -30,9 +30,7 @@ const known = (name: string, kind: FieldKind = 'text', arrays: number[] = []): F
 
 export const KNOWN_FIELDS: ReadonlyMap<string, FieldSpec> = new Map(
   [
-    ...['id', 'tenant', 'action', 'category', 'outcome', 'reason', 'severity'].map((f) =>
-      known(f),
-    ),
+    ...['id', 'tenant', 'action', 'category', 'outcome', 'reason', 'severity'].map((f) => known(f)),
     ...['id', 'type', 'name', 'privileged', 'session_id', 'mfa', 'on_behalf_of'].map((f) =>
       known(`actor.${f}`),
     ),
@@ -43,8 +41,8 @@ export const KNOWN_FIELDS: ReadonlyMap<string, FieldSpec> = new Map(
     known('targets.data_class', 'text', [0, 1]),
     known('targets.changes.field', 'text', [0, 1]),
     known('source.ip', 'ip'),
-    ...['source.user_agent', 'source.device_id', 'source.geo.country', 'source.geo.city'].map(
-      (f) => known(f),
+    ...['source.user_agent', 'source.device_id', 'source.geo.country', 'source.geo.city'].map((f) =>
+      known(f),
     ),
     ...['service', 'version', 'host', 'environment'].map((f) => known(`observer.${f}`)),
     known('observer.seq', 'seq'),

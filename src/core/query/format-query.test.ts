@@ -41,7 +41,11 @@ describe('formatQuery', () => {
 
   it('round-trips arbitrary unicode values in every position', () => {
     const text = fc.string({ unit: 'binary', maxLength: 12 }).filter((s) => !s.includes('\u0000'));
-    const part = fc.oneof(text.filter((s) => s !== ''), fc.constant(ANY), fc.constant(ONE));
+    const part = fc.oneof(
+      text.filter((s) => s !== ''),
+      fc.constant(ANY),
+      fc.constant(ONE),
+    );
     const pattern = fc.array(part, { maxLength: 5 }).map((parts) => {
       // Canonical form: merge literals, collapse **.
       const out: (string | typeof ANY | typeof ONE)[] = [];
@@ -58,7 +62,8 @@ describe('formatQuery', () => {
           { type: 'text', pattern: p },
           { type: 'match', field: 'reason', pattern: [reason].filter((s) => s !== '') },
         ];
-        if (!(p.length === 1 && p[0] === ANY)) asts.push({ type: 'match', field: 'metadata.k', pattern: p });
+        if (!(p.length === 1 && p[0] === ANY))
+          asts.push({ type: 'match', field: 'metadata.k', pattern: p });
         for (const ast of asts) expect(parseQuery(formatQuery(ast))).toEqual(ast);
       }),
       { numRuns: 2000 },

@@ -6,13 +6,6 @@ export { compileMatcher, type EventMatcher } from './compile-matcher.js';
 export { KNOWN_FIELDS, resolveField, type FieldKind, type FieldSpec } from './fields.js';
 export { fieldSpecOf, ipRangeOf, rangeBound, checkPattern } from './term-values.js';
 export { compileGlob, asciiLower, lowerPattern, type GlobMatcher } from './glob.js';
-export {
-  parseIp,
-  parseCidr,
-  parseIpRange,
-  compareBytes,
-  inIpRange,
-  type IpRange,
-} from './ip.js';
+export { parseIp, parseCidr, parseIpRange, compareBytes, inIpRange, type IpRange } from './ip.js';
 export { queryError } from './query-error.js';
 export { parseTimestampMs, parseInstantMs } from './timestamp.js';

@@ -72,12 +72,15 @@ describe('parseIp', () => {
       }),
     );
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: 0xffff }), { minLength: 8, maxLength: 8 }), (groups) => {
-        const full = groups.map((g) => g.toString(16)).join(':');
-        const bytes = Buffer.from(groups.flatMap((g) => [g >> 8, g & 0xff])).toString('hex');
-        expect(hex(parseIp(full))).toBe(bytes);
-        expect(hex(parseIp(full.toUpperCase()))).toBe(bytes);
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 0xffff }), { minLength: 8, maxLength: 8 }),
+        (groups) => {
+          const full = groups.map((g) => g.toString(16)).join(':');
+          const bytes = Buffer.from(groups.flatMap((g) => [g >> 8, g & 0xff])).toString('hex');
+          expect(hex(parseIp(full))).toBe(bytes);
+          expect(hex(parseIp(full.toUpperCase()))).toBe(bytes);
+        },
+      ),
     );
   });
 
@@ -106,12 +109,19 @@ describe('parseCidr', () => {
     expect([hex(r?.lo ?? null), hex(r?.hi ?? null)]).toEqual([lo, hi]);
   });
 
-  it.each(['10.0.0.0', '10.0.0.0/33', '::/129', '10.0.0.0/08', '10.0.0.0/', '/8', '10.0.0.0/8/8', '10.0.0.0/-1', '::1/ 64'])(
-    'refuses %j',
-    (s) => {
-      expect(parseCidr(s)).toBeNull();
-    },
-  );
+  it.each([
+    '10.0.0.0',
+    '10.0.0.0/33',
+    '::/129',
+    '10.0.0.0/08',
+    '10.0.0.0/',
+    '/8',
+    '10.0.0.0/8/8',
+    '10.0.0.0/-1',
+    '::1/ 64',
+  ])('refuses %j', (s) => {
+    expect(parseCidr(s)).toBeNull();
+  });
 
   it('IPv4 in a block equals its mapped form in the same block', () => {
     const block = parseIpRange('10.0.0.0/8');
@@ -127,7 +137,10 @@ describe('parseCidr', () => {
         const block = parseCidr(`${a}/${prefix}`);
         const ip = parseIp(b);
         const bits = (s: string) =>
-          s.split('.').map((o) => Number(o).toString(2).padStart(8, '0')).join('');
+          s
+            .split('.')
+            .map((o) => Number(o).toString(2).padStart(8, '0'))
+            .join('');
         const expected = bits(a).slice(0, prefix) === bits(b).slice(0, prefix);
         expect(block !== null && ip !== null && inIpRange(ip, block)).toBe(expected);
       }),

@@ -29,7 +29,12 @@ const isSpace = (c: string | undefined): boolean => c !== undefined && /\s/u.tes
 /** A bare word ends at whitespace, a parenthesis or a quote (unless escaped). */
 const endsWord = (c: string | undefined): boolean =>
   c === undefined || isSpace(c) || c === '(' || c === ')' || c === '"';
-const KEYWORDS: Readonly<Record<string, MarkToken['kind']>> = { AND: 'and', OR: 'or', NOT: 'not' };
+/** A Map, not an object literal: the word `constructor` must not find Object.prototype's. */
+const KEYWORDS: ReadonlyMap<string, MarkToken['kind']> = new Map([
+  ['AND', 'and'],
+  ['OR', 'or'],
+  ['NOT', 'not'],
+]);
 const OPS: readonly RangeOp[] = ['>=', '<=', '>', '<'];
 
 /** Builds canonical patterns: literals merged, `**` collapsed (same meaning as `*`). */
@@ -80,7 +85,10 @@ export function lex(q: string): Token[] {
       }
     }
     const literal = text.join('');
-    return { value: { pattern: literal === '' ? [] : [literal], quoted: true, at: start }, end: i + 1 };
+    return {
+      value: { pattern: literal === '' ? [] : [literal], quoted: true, at: start },
+      end: i + 1,
+    };
   };
 
   const readBare = (start: number): { value: Value; end: number } => {
@@ -153,7 +161,7 @@ export function lex(q: string): Token[] {
           term = readFieldTerm(i, colon);
         } else {
           const { value, end } = readBare(i);
-          const keyword = KEYWORDS[q.slice(i, end)];
+          const keyword = KEYWORDS.get(q.slice(i, end));
           if (keyword !== undefined) {
             tokens.push({ kind: keyword, at: i, text: q.slice(i, end) });
             i = end;

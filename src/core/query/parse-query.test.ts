@@ -65,6 +65,13 @@ describe('parseQuery: structure', () => {
     expect(parseQuery('((a))')).toEqual(t('a'));
   });
 
+  it('words that name Object.prototype members are plain text', () => {
+    expect(parseQuery('constructor toString __proto__')).toEqual(
+      and(t('constructor'), t('toString'), t('__proto__')),
+    );
+    expect(refusal('constructor:x')).toContain('unknown field "constructor"');
+  });
+
   it('keywords are upper-case only; quoted or escaped they are text', () => {
     expect(parseQuery('a and b')).toEqual(and(t('a'), t('and'), t('b')));
     expect(parseQuery('"AND" \\OR')).toEqual(and(t('AND'), t('OR')));
@@ -133,7 +140,10 @@ describe('parseQuery: refusals name what and where', () => {
     ['raw.a/b:x', 'invalid field "raw.a/b"'],
     [':x', 'missing field name before ":" at column 1'],
     ['action: x', 'missing value after "action:" at column 8'],
-    ['action:>x', 'operator ">" is only allowed on occurred_at, received_at, observer.seq at column 8'],
+    [
+      'action:>x',
+      'operator ">" is only allowed on occurred_at, received_at, observer.seq at column 8',
+    ],
     ['occurred_at:>yesterday', 'invalid occurred_at bound "yesterday"'],
     ['occurred_at:>2024-02-30', 'at column 14'],
     ['occurred_at:>2024-01-01T00:00:60Z', 'invalid occurred_at bound'],

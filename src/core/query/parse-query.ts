@@ -13,7 +13,14 @@ import { fieldSpecOf, ipRangeOf, rangeBound } from './term-values.js';
 const ALL: QueryNode = { type: 'all' };
 const startsUnary = (t: Token | undefined): boolean =>
   t !== undefined && (t.kind === 'term' || t.kind === 'lparen' || t.kind === 'not');
-const isRangeField = (f: string): f is RangeField => (RANGE_FIELDS as readonly string[]).includes(f);
+const isRangeField = (f: string): f is RangeField =>
+  (RANGE_FIELDS as readonly string[]).includes(f);
+
+/** One operand stays itself; two or more make the node (the grammar never yields zero). */
+function combine(type: 'and' | 'or', nodes: readonly QueryNode[]): QueryNode {
+  const [first = ALL, second, ...rest] = nodes;
+  return second === undefined ? first : { type, children: [first, second, ...rest] };
+}
 
 class Parser {
   private pos = 0;
@@ -55,14 +62,16 @@ class Parser {
       this.expectUnary('OR');
       children.push(this.and(depth));
     }
-    const [first, second, ...rest] = children;
-    return second === undefined ? (first ?? ALL) : { type: 'or', children: [first ?? ALL, second, ...rest] };
+    return combine('or', children);
   }
 
   private and(depth: number): QueryNode {
     if (!startsUnary(this.peek())) {
       const t = this.peek();
-      this.fail(t === undefined ? 'unexpected end of query' : `unexpected ${this.describe(t)}`, t?.at ?? this.q.length);
+      this.fail(
+        t === undefined ? 'unexpected end of query' : `unexpected ${this.describe(t)}`,
+        t?.at ?? this.q.length,
+      );
     }
     const children = [this.unary(depth)];
     for (;;) {
@@ -75,8 +84,7 @@ class Parser {
       }
       children.push(this.unary(depth));
     }
-    const [first, second, ...rest] = children;
-    return second === undefined ? (first ?? ALL) : { type: 'and', children: [first ?? ALL, second, ...rest] };
+    return combine('and', children);
   }
 
   private unary(depth: number): QueryNode {
@@ -117,13 +125,17 @@ class Parser {
       const [only, ...more] = value.pattern;
       const text = typeof only === 'string' && more.length === 0 ? only : undefined;
       if (text === undefined) {
-        this.fail(`expected a ${spec.kind === 'seq' ? 'number' : 'timestamp'} after "${op.op}"`, value.at);
+        this.fail(
+          `expected a ${spec.kind === 'seq' ? 'number' : 'timestamp'} after "${op.op}"`,
+          value.at,
+        );
       }
       rangeBound(spec.name, text, valueColumn);
       return { type: 'range', field: spec.name, op: op.op, value: text };
     }
     const [only, ...more] = value.pattern;
-    if (!value.quoted && only === ANY && more.length === 0) return { type: 'exists', field: spec.name };
+    if (!value.quoted && only === ANY && more.length === 0)
+      return { type: 'exists', field: spec.name };
     if (spec.kind === 'ip') ipRangeOf(value.pattern, valueColumn);
     return { type: 'match', field: spec.name, pattern: value.pattern };
   }
@@ -132,7 +144,10 @@ class Parser {
 /** Parses query text into an AST; throws `invalid_query` naming what is wrong and its column. */
 export function parseQuery(q: string): QueryNode {
   if (q.length > QUERY_LIMITS.maxLength) {
-    throw queryError(`query longer than ${QUERY_LIMITS.maxLength} characters`, columnAt(q, QUERY_LIMITS.maxLength));
+    throw queryError(
+      `query longer than ${QUERY_LIMITS.maxLength} characters`,
+      columnAt(q, QUERY_LIMITS.maxLength),
+    );
   }
   const nul = q.indexOf('\u0000');
   if (nul >= 0) throw queryError('NUL character', columnAt(q, nul));

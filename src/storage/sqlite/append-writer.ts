@@ -60,7 +60,8 @@ export class AppendWriter {
       insertEvent: db.prepare(
         `INSERT INTO events (tenant_id, seq, id, occurred_ms, received_ms, action, actor_id, outcome,
            category, severity, source_ip, event, salt, leaf_input)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (tenant_id, id) DO NOTHING`,
       ),
       insertHash: db.prepare('INSERT INTO tree_hashes (tenant_id, sidx, hash) VALUES (?, ?, ?)'),
     };
@@ -86,12 +87,9 @@ export class AppendWriter {
 
   private appendOne(row: AppendRow, touched: Set<LogState>): AppendRowResult {
     const log = this.logFor(row.tenant, touched);
-    const existing = this.q.byId.get(log.tenantId, row.id);
-    if (existing) {
-      return { seq: existing.seq, leafHash: hashLeaf(existing.leaf_input), duplicate: true };
-    }
     const seq = log.frontier.size;
-    this.q.insertEvent.run(
+    // The unique (tenant_id, id) index is the idempotency check: no separate lookup per event.
+    const inserted = this.q.insertEvent.run(
       log.tenantId,
       seq,
       row.id,
@@ -107,6 +105,10 @@ export class AppendWriter {
       row.salt,
       row.leafInput,
     );
+    if (inserted.changes === 0) {
+      const existing = this.q.byId.get(log.tenantId, row.id)!;
+      return { seq: existing.seq, leafHash: hashLeaf(existing.leaf_input), duplicate: true };
+    }
     for (const node of log.frontier.append(Buffer.from(row.leafHash))) {
       this.q.insertHash.run(log.tenantId, storedHashIndex(node.ref.level, node.ref.index), node.hash);
     }

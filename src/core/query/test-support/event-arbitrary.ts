@@ -6,61 +6,9 @@
  * matchers still agree where validation would normally have refused the event.
  */
 import fc from 'fast-check';
+import { DEEP_SCALARS, POOLS } from './pools.js';
 
-export const POOLS = {
-  ids: ['alice', 'Alice', 'bob', 'carol-1', 'svc:api', 'ü-ser', '😀x', 'a*b', 'x?y', '[z]', 'AND'],
-  actions: ['user.login', 'user.logout', 'User.Login', 'invoice.delete', 'aws.iam.create_user'],
-  roles: ['admin', 'Admin', 'viewer', 'ops', ''],
-  dataClasses: ['pci', 'phi', 'pii', 'secret', 'financial'],
-  texts: [
-    'hello world',
-    'Hello World',
-    'ÄÖÜ äöü',
-    'naïve café',
-    '',
-    'nul\u0000byte',
-    'line\nbreak',
-    'quote"s',
-    'back\\slash',
-    '日本語',
-    '123',
-    'true',
-    '-5',
-    '(paren)',
-    'a:b',
-  ],
-  keys: ['a', 'b', 'c-d', '1x'],
-  ips: [
-    '10.0.0.1',
-    '10.1.2.3',
-    '10.255.255.255',
-    '192.168.1.10',
-    '::1',
-    '::ffff:10.0.0.1',
-    '::ffff:a00:2',
-    '2001:db8::1',
-    '2001:DB8:0:0:0:0:0:ff',
-    'fe80::1',
-    'not-an-ip',
-    '010.0.0.1',
-  ],
-  cidrs: [
-    '10.0.0.0/8',
-    '10.0.0.0/24',
-    '10.0.0.1/32',
-    '192.168.0.0/16',
-    '0.0.0.0/0',
-    '::/0',
-    '2001:db8::/32',
-    '::ffff:10.0.0.0/104',
-    '::1/128',
-    'fe80::/10',
-  ],
-  categories: ['authentication', 'data', 'admin', 'other'],
-  outcomes: ['success', 'failure', 'unknown'],
-  severities: ['info', 'low', 'high', 'critical'],
-  services: ['api', 'web', 'Api'],
-} as const;
+export { DEEP_SCALARS, POOLS };
 
 export const BASE_MS = Date.UTC(2024, 0, 1);
 const DAY = 86_400_000;
@@ -92,30 +40,6 @@ export const timestampArb = fc
         : `${offset < 0 ? '-' : '+'}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
     return `${local.slice(0, 10)}${t}${local.slice(11, 19)}${frac === '' ? '' : `.${frac}`}${zone}`;
   });
-
-/** Scalars of metadata/raw: few, so metadata terms hit; odd numbers that render nothing. */
-export const DEEP_SCALARS = [
-  'x',
-  'X',
-  'true',
-  '5',
-  '',
-  'naïve café',
-  'a*b',
-  'nul\u0000byte',
-  '😀x',
-  5,
-  -3,
-  0,
-  true,
-  false,
-  null,
-  1.5,
-  -0,
-  2 ** 53,
-  2 ** 60,
-  1e21,
-] as const;
 
 const scalarArb = fc.oneof(
   { arbitrary: fc.constantFrom(...DEEP_SCALARS), weight: 4 },
@@ -176,7 +100,10 @@ export const eventArb = fc.record(
     reason: stringArb,
     severity: oneOf(POOLS.severities),
     actor: actorArb,
-    targets: fc.oneof(fc.array(fc.oneof(targetArb, targetArb, stringArb), { maxLength: 3 }), targetArb),
+    targets: fc.oneof(
+      fc.array(fc.oneof(targetArb, targetArb, stringArb), { maxLength: 3 }),
+      targetArb,
+    ),
     source: fc.record(
       {
         ip: oneOf(POOLS.ips),
@@ -198,7 +125,10 @@ export const eventArb = fc.record(
     occurred_at: timestampArb,
     received_at: timestampArb,
     metadata: fc.oneof(
-      { arbitrary: fc.dictionary(oneOf(POOLS.keys), jsonArb, { minKeys: 2, maxKeys: 4 }), weight: 4 },
+      {
+        arbitrary: fc.dictionary(oneOf(POOLS.keys), jsonArb, { minKeys: 2, maxKeys: 4 }),
+        weight: 4,
+      },
       { arbitrary: jsonArb, weight: 1 },
     ),
     raw: fc.dictionary(oneOf(POOLS.keys), jsonArb, { minKeys: 1, maxKeys: 3 }),

@@ -35,32 +35,36 @@ describe('SQL WHERE ≡ in-memory matcher', () => {
           db.close();
         }
       }),
-      { numRuns: 400 },
+      { numRuns: 1000 },
     );
   });
 
   it('selects the same events for random query text, or refuses it as invalid_query', () => {
     fc.assert(
-      fc.property(eventsArb, fc.array(queryTextArb, { minLength: 1, maxLength: 6 }), (events, qs) => {
-        const db = openEventsDb(events);
-        try {
-          for (const q of qs) {
-            let ast;
-            try {
-              ast = parseQuery(q);
-            } catch (e) {
-              expect(e).toBeInstanceOf(VeritrailError);
-              expect((e as VeritrailError).code).toBe('invalid_query');
-              continue;
+      fc.property(
+        eventsArb,
+        fc.array(queryTextArb, { minLength: 1, maxLength: 6 }),
+        (events, qs) => {
+          const db = openEventsDb(events);
+          try {
+            for (const q of qs) {
+              let ast;
+              try {
+                ast = parseQuery(q);
+              } catch (e) {
+                expect(e).toBeInstanceOf(VeritrailError);
+                expect((e as VeritrailError).code).toBe('invalid_query');
+                continue;
+              }
+              expect(parseQuery(formatQuery(ast))).toEqual(ast);
+              expect(sqlPositions(db, ast)).toEqual(memoryPositions(events, ast));
             }
-            expect(parseQuery(formatQuery(ast))).toEqual(ast);
-            expect(sqlPositions(db, ast)).toEqual(memoryPositions(events, ast));
+          } finally {
+            db.close();
           }
-        } finally {
-          db.close();
-        }
-      }),
-      { numRuns: 300 },
+        },
+      ),
+      { numRuns: 500 },
     );
   });
 
@@ -68,7 +72,10 @@ describe('SQL WHERE ≡ in-memory matcher', () => {
     const sample = fc.sample(eventsArb, { numRuns: 40, seed: 7 });
     for (const q of ['actor.roles:admin', 'action:user.*', 'source.ip:10.0.0.0/8', 'café']) {
       const hits = sample.map((events) => memoryPositions(events, parseQuery(q)).length);
-      expect(hits.some((h) => h > 0), q).toBe(true);
+      expect(
+        hits.some((h) => h > 0),
+        q,
+      ).toBe(true);
     }
     expect(POOLS.ips.length).toBeGreaterThan(0);
   });

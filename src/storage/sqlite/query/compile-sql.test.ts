@@ -2,8 +2,13 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { VeritrailError } from '../../../core/errors.js';
 import { parseQuery } from '../../../core/query/index.js';
-import { compileSqliteWhere } from './compile-sql.js';
-import { EVENTS_DDL, memoryPositions, openEventsDb, sqlPositions } from './test-support/events-db.js';
+import { compileSqliteWhere, SQLITE_TENANT_PATH } from './compile-sql.js';
+import {
+  EVENTS_DDL,
+  memoryPositions,
+  openEventsDb,
+  sqlPositions,
+} from './test-support/events-db.js';
 
 const base = {
   tenant: 'default',
@@ -81,6 +86,13 @@ describe('compileSqliteWhere', () => {
     expect(ids(q)).toEqual(expected);
   });
 
+  it('tenant: reads the event JSON, not tenant_id', () => {
+    const { sql, params } = compileSqliteWhere(parseQuery('tenant:acme'), 'ev');
+    expect(sql).toContain('json_extract(ev.event, ?)');
+    expect(sql).not.toContain('tenant_id');
+    expect(params).toEqual([SQLITE_TENANT_PATH, SQLITE_TENANT_PATH, 'acme']);
+  });
+
   it('refuses an alias that is not a plain identifier', () => {
     expect(() => compileSqliteWhere({ type: 'all' }, 'e; DROP TABLE events')).toThrow(
       VeritrailError,
@@ -109,10 +121,14 @@ describe('index use', () => {
   };
 
   it('actor.id:alice searches (tenant_id, actor_id)', () => {
-    expect(plan('actor.id:alice')).toMatch(/SEARCH e USING INDEX events_actor \(tenant_id=\? AND actor_id=\?\)/);
+    expect(plan('actor.id:alice')).toMatch(
+      /SEARCH e USING INDEX events_actor \(tenant_id=\? AND actor_id=\?\)/,
+    );
   });
 
   it('action:user.* searches a range of (tenant_id, action)', () => {
-    expect(plan('action:user.*')).toMatch(/SEARCH e USING INDEX events_action \(tenant_id=\? AND action>\? AND action<\?\)/);
+    expect(plan('action:user.*')).toMatch(
+      /SEARCH e USING INDEX events_action \(tenant_id=\? AND action>\? AND action<\?\)/,
+    );
   });
 });

@@ -35,18 +35,18 @@ export interface SqlWhere {
 }
 
 /** Fields stored in their own NOT NULL columns, written from the event at append. */
-export const SQLITE_COLUMNS: Readonly<Record<string, string>> = {
-  id: 'id',
-  action: 'action',
-  'actor.id': 'actor_id',
-  outcome: 'outcome',
-  category: 'category',
-  severity: 'severity',
-};
-export const SQLITE_TIME_COLUMNS: Readonly<Record<string, string>> = {
-  occurred_at: 'occurred_ms',
-  received_at: 'received_ms',
-};
+export const SQLITE_COLUMNS: ReadonlyMap<string, string> = new Map([
+  ['id', 'id'],
+  ['action', 'action'],
+  ['actor.id', 'actor_id'],
+  ['outcome', 'outcome'],
+  ['category', 'category'],
+  ['severity', 'severity'],
+]);
+export const SQLITE_TIME_COLUMNS: ReadonlyMap<string, string> = new Map([
+  ['occurred_at', 'occurred_ms'],
+  ['received_at', 'received_ms'],
+]);
 /**
  * `tenant:` compares the event JSON's own `tenant` field, not `tenant_id`: the table keys logs by
  * an integer id the query language does not know. Scoping a search to a log stays the caller's
@@ -70,9 +70,15 @@ class Compiler {
       case 'all':
         return trusted('1');
       case 'and':
-        return sql`(${joinSql(n.children.map((c) => this.node(c)), ' AND ')})`;
+        return sql`(${joinSql(
+          n.children.map((c) => this.node(c)),
+          ' AND ',
+        )})`;
       case 'or':
-        return sql`(${joinSql(n.children.map((c) => this.node(c)), ' OR ')})`;
+        return sql`(${joinSql(
+          n.children.map((c) => this.node(c)),
+          ' OR ',
+        )})`;
       case 'not':
         return sql`(NOT ${this.node(n.child)})`;
       case 'exists':
@@ -88,7 +94,7 @@ class Compiler {
 
   private exists(field: string): Sql {
     const spec = fieldSpecOf(field);
-    const column = SQLITE_COLUMNS[spec.name];
+    const column = SQLITE_COLUMNS.get(spec.name);
     if (column !== undefined) return sql`(${this.column(column)} IS NOT NULL)`;
     return jsonFieldSql(this.event, spec, (t) => existsLeaf(t));
   }
@@ -104,7 +110,7 @@ class Compiler {
         ? sql`(${ip} IS ${lo})`
         : sql`(${ip} IS NOT NULL AND ${ip} BETWEEN ${lo} AND ${hi})`;
     }
-    const column = SQLITE_COLUMNS[spec.name];
+    const column = SQLITE_COLUMNS.get(spec.name);
     if (column === undefined) {
       return jsonFieldSql(this.event, spec, (t, v) => matchLeaf(t, v, pattern));
     }
@@ -116,7 +122,7 @@ class Compiler {
   private range(n: RangeNode): Sql {
     const spec = fieldSpecOf(n.field);
     const bound = rangeBound(n.field, n.value);
-    const column = SQLITE_TIME_COLUMNS[spec.name];
+    const column = SQLITE_TIME_COLUMNS.get(spec.name);
     if (column !== undefined) return sql`(${this.column(column)} ${opSql(n.op)} ${bound})`;
     if (spec.kind !== 'seq') throw queryError(`operator "${n.op}" is not allowed on ${n.field}`);
     return jsonFieldSql(this.event, spec, (t, v) => seqLeaf(t, v, n.op, bound));

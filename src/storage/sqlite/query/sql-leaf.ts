@@ -3,7 +3,13 @@
  * given as its json_type `t` and SQL value `v`. Each yields 0 or 1, never NULL, so that NOT
  * stays a true complement (SQL's NOT NULL is NULL, which a WHERE would treat as false).
  */
-import { compileGlob, hasWildcard, literalOf, type Pattern, type RangeOp } from '../../../core/query/index.js';
+import {
+  compileGlob,
+  hasWildcard,
+  literalOf,
+  type Pattern,
+  type RangeOp,
+} from '../../../core/query/index.js';
 import { joinSql, sql, trusted, type Sql } from './sql-fragment.js';
 
 /** Integers render like JavaScript only in the safe range, where JSON.parse is exact. */
