@@ -14,12 +14,18 @@ interface Waiter {
 export class GroupCommit {
   private queue: Waiter[] = [];
   private queued = 0;
-  private inFlight = false;
+  private inFlight = 0;
 
   constructor(
     private readonly store: Pick<EventStore, 'append'>,
     /** Most events in one transaction; a single larger request still commits alone. */
     private readonly maxEvents = 5000,
+    /**
+     * Transactions handed to the store at once. Two keep a writer thread busy: the next group
+     * is queued behind the one committing instead of waiting for its reply, while this thread
+     * validates the requests after it. Each group is still its own atomic transaction.
+     */
+    private readonly maxInFlight = 2,
   ) {}
 
   append(batch: readonly AppendInput[]): Promise<Appended[]> {
@@ -27,12 +33,12 @@ export class GroupCommit {
     return new Promise((resolve, reject) => {
       this.queue.push({ batch, resolve, reject });
       this.queued += batch.length;
-      if (!this.inFlight) void this.flush();
+      if (this.inFlight < this.maxInFlight) void this.flush();
     });
   }
 
   private async flush(): Promise<void> {
-    this.inFlight = true;
+    this.inFlight++;
     while (this.queue.length > 0) {
       const group: Waiter[] = [];
       let n = 0;
@@ -54,7 +60,7 @@ export class GroupCommit {
         for (const w of group) w.reject(e);
       }
     }
-    this.inFlight = false;
+    this.inFlight--;
   }
 
   /** Events waiting for the next transaction (for backpressure and metrics). */

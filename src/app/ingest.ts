@@ -3,7 +3,8 @@
  * salt, commit, and hand back positions only after the group commit is durable.
  */
 import { v7 as uuidv7 } from 'uuid';
-import { commit, LIMITS, normaliseEvent, SALT_BYTES, type StoredEvent } from '../core/event/index.js';
+import { canonicalJson } from '../core/canonical-json.js';
+import { LIMITS, normaliseEvent, SALT_BYTES, type StoredEvent } from '../core/event/index.js';
 import { VeritrailError, type Issue } from '../core/errors.js';
 import { randomBytes } from '../core/crypto.js';
 import type { GroupCommit } from './group-commit.js';
@@ -40,11 +41,11 @@ export class Ingest {
       const path = inputs.length === 1 && pathPrefix === '' ? '' : `${pathPrefix}.${i}`;
       const r = normaliseEvent(input, ctx, path);
       if (!r.ok) return void issues.push(...r.error);
-      const commitment = commit(r.value, salts.subarray(i * SALT_BYTES, (i + 1) * SALT_BYTES));
-      if (commitment.canonical.length > LIMITS.eventBytes) {
-        issues.push({ path: path === '' ? '(event)' : path, message: `event is ${commitment.canonical.length} bytes; at most ${LIMITS.eventBytes}` });
+      const canonical = canonicalJson(r.value);
+      if (canonical.length > LIMITS.eventBytes) {
+        issues.push({ path: path === '' ? '(event)' : path, message: `event is ${canonical.length} bytes; at most ${LIMITS.eventBytes}` });
       }
-      batch.push({ event: r.value, commitment });
+      batch.push({ event: r.value, canonical, salt: salts.subarray(i * SALT_BYTES, (i + 1) * SALT_BYTES) });
     });
     if (issues.length > 0) {
       const bad = new Set(issues.map((i) => i.path.split('.').slice(0, 2).join('.'))).size;
@@ -61,7 +62,7 @@ export class Ingest {
   append(events: readonly StoredEvent[]): Promise<Appended[]> {
     const salts = randomBytes(SALT_BYTES * events.length);
     return this.commitBatch(
-      events.map((event, i) => ({ event, commitment: commit(event, salts.subarray(i * SALT_BYTES, (i + 1) * SALT_BYTES)) })),
+      events.map((event, i) => ({ event, canonical: canonicalJson(event), salt: salts.subarray(i * SALT_BYTES, (i + 1) * SALT_BYTES) })),
     );
   }
 

@@ -3,14 +3,19 @@
  * implement them; only the composition root (src/main.ts) picks which. Every adapter runs the
  * same contract suite (src/storage/event-store.contract.ts).
  */
-import type { Commitment, StoredEvent } from '../core/event/index.js';
+import type { StoredEvent } from '../core/event/index.js';
 import type { NodeRef } from '../core/merkle/index.js';
 import type { QueryNode } from '../core/query/index.js';
 
-/** One validated event with its commitment, ready to be sequenced. */
+/**
+ * One validated event, ready to be sequenced: its canonical form (RFC 8785) and its salt. The
+ * store derives the commitment and leaf with the core's `commitCanonical` inside its write
+ * path (on SQLite, the writer thread), which spreads the hashing over a second core.
+ */
 export interface AppendInput {
   readonly event: StoredEvent;
-  readonly commitment: Commitment;
+  readonly canonical: string;
+  readonly salt: Buffer;
 }
 
 export interface Appended {

@@ -6,7 +6,7 @@
 import { parseCheckpoint, verifyNote } from '../core/checkpoint/index.js';
 import { leafInputFor } from '../core/event/index.js';
 import { sha256 } from '../core/crypto.js';
-import { leafHash, MerkleFrontier } from '../core/merkle/index.js';
+import { leafHash, MerkleFrontier, storedHashIndex } from '../core/merkle/index.js';
 import type { CheckpointStore, VerifySource } from './ports.js';
 
 export type VerifyProblem =
@@ -44,8 +44,8 @@ export async function verifyTenant(
   const cps = await checkpoints.list(tenant);
   let cpAt = 0;
   const frontier = MerkleFrontier.empty();
-  const hashes = flatten(source.treeHashes(tenant, PAGE * 2));
-  let expectedSidx = 0;
+  const hashes = flatten(source.treeHashes(tenant, PAGE));
+  let stored = await hashes.next();
   let purged = 0;
   const done = (failure?: Failure): TenantVerification => ({
     tenant,
@@ -94,12 +94,20 @@ export async function verifyTenant(
           return done({ problem: 'payload_tampered', seq, message: `seq ${seq}: event or salt does not match the committed leaf` });
         }
       }
+      // Merge-join the recomputed nodes with the stored ones (both in stored-hash-index order):
+      // a store may keep only some nodes, but every node it keeps must be right.
       for (const node of frontier.append(leafHash(row.leafInput))) {
-        const stored = await hashes.next();
-        if (stored.done || stored.value.sidx !== expectedSidx || !stored.value.hash.equals(node.hash)) {
-          return done({ problem: node.ref.level === 0 ? 'leaf_mismatch' : 'tree_hash_mismatch', seq, message: `seq ${seq}: stored tree hash (level ${node.ref.level}, index ${node.ref.index}) does not match the recomputed one` });
+        if (stored.done) continue;
+        const sidx = storedHashIndex(node.ref.level, node.ref.index);
+        if (stored.value.sidx < sidx) {
+          return done({ problem: 'tree_hash_mismatch', seq, message: `seq ${seq}: a stored tree hash (index ${stored.value.sidx}) belongs to no node of the recomputed tree` });
         }
-        expectedSidx++;
+        if (stored.value.sidx === sidx) {
+          if (!stored.value.hash.equals(node.hash)) {
+            return done({ problem: node.ref.level === 0 ? 'leaf_mismatch' : 'tree_hash_mismatch', seq, message: `seq ${seq}: stored tree hash (level ${node.ref.level}, index ${node.ref.index}) does not match the recomputed one` });
+          }
+          stored = await hashes.next();
+        }
       }
       const cpFail = checkCheckpoints();
       if (cpFail) return done({ ...cpFail, seq });
@@ -109,8 +117,7 @@ export async function verifyTenant(
   if (claimed !== frontier.size) {
     return done({ problem: 'size_mismatch', seq: Math.min(claimed, frontier.size), message: `the log claims ${claimed} entries but ${frontier.size} are stored` });
   }
-  const extra = await hashes.next();
-  if (!extra.done) return done({ problem: 'tree_hash_mismatch', seq: frontier.size, message: 'stored tree hashes beyond the last entry' });
+  if (!stored.done) return done({ problem: 'tree_hash_mismatch', seq: frontier.size, message: 'stored tree hashes beyond the last entry' });
   if (cpAt < cps.length) {
     return done({ problem: 'checkpoint_mismatch', seq: frontier.size, message: `checkpoint at size ${cps[cpAt]!.size} is beyond the ${frontier.size} stored entries: the log was truncated or rewritten` });
   }

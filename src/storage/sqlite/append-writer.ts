@@ -4,9 +4,11 @@
  * each log is a cache checked against the stored size inside every transaction, so a second
  * writer on the same file can never fork a log: a stale cache is reloaded, not trusted.
  */
+import { commitCanonical } from '../../core/event/prepare.js';
 import { leafHash as hashLeaf, MerkleFrontier, frontierRefs } from '../../core/merkle/index.js';
 import type { Db } from './open-database.js';
-import { storedHashIndex } from './stored-hash-index.js';
+import { TreeNodeReader } from './tree-nodes.js';
+import { storedHashIndex } from '../../core/merkle/index.js';
 
 /** One event flattened for the write path (also what crosses to a writer thread). */
 export interface AppendRow {
@@ -20,10 +22,9 @@ export interface AppendRow {
   readonly category: string;
   readonly severity: string;
   readonly sourceIp: Uint8Array | null;
+  readonly receivedAt: string;
   readonly canonical: string;
   readonly salt: Uint8Array;
-  readonly leafInput: string;
-  readonly leafHash: Uint8Array;
 }
 
 export interface AppendRowResult {
@@ -40,8 +41,10 @@ interface LogState {
 export class AppendWriter {
   private readonly logs = new Map<string, LogState>();
   private readonly q;
+  private readonly nodes: TreeNodeReader;
 
   constructor(private readonly db: Db) {
+    this.nodes = new TreeNodeReader(db);
     this.q = {
       tenantByName: db.prepare<[string], { tenant_id: number; size: number }>(
         'SELECT tenant_id, size FROM tenants WHERE name = ?',
@@ -53,9 +56,6 @@ export class AppendWriter {
       setSize: db.prepare<[number, number]>('UPDATE tenants SET size = ? WHERE tenant_id = ?'),
       byId: db.prepare<[number, string], { seq: number; leaf_input: string }>(
         'SELECT seq, leaf_input FROM events WHERE tenant_id = ? AND id = ?',
-      ),
-      hash: db.prepare<[number, number], { hash: Buffer }>(
-        'SELECT hash FROM tree_hashes WHERE tenant_id = ? AND sidx = ?',
       ),
       insertEvent: db.prepare(
         `INSERT INTO events (tenant_id, seq, id, occurred_ms, received_ms, action, actor_id, outcome,
@@ -88,6 +88,7 @@ export class AppendWriter {
   private appendOne(row: AppendRow, touched: Set<LogState>): AppendRowResult {
     const log = this.logFor(row.tenant, touched);
     const seq = log.frontier.size;
+    const c = commitCanonical({ id: row.id, tenant: row.tenant, received_at: row.receivedAt }, row.canonical, row.salt);
     // The unique (tenant_id, id) index is the idempotency check: no separate lookup per event.
     const inserted = this.q.insertEvent.run(
       log.tenantId,
@@ -103,16 +104,16 @@ export class AppendWriter {
       row.sourceIp,
       row.canonical,
       row.salt,
-      row.leafInput,
+      c.leafInput,
     );
     if (inserted.changes === 0) {
       const existing = this.q.byId.get(log.tenantId, row.id)!;
       return { seq: existing.seq, leafHash: hashLeaf(existing.leaf_input), duplicate: true };
     }
-    for (const node of log.frontier.append(Buffer.from(row.leafHash))) {
+    for (const node of log.frontier.append(c.leafHash)) {
       this.q.insertHash.run(log.tenantId, storedHashIndex(node.ref.level, node.ref.index), node.hash);
     }
-    return { seq, leafHash: row.leafHash, duplicate: false };
+    return { seq, leafHash: c.leafHash, duplicate: false };
   }
 
   private logFor(tenant: string, touched: Set<LogState>): LogState {
@@ -133,11 +134,7 @@ export class AppendWriter {
   private load(tenant: string): LogState {
     const row = this.q.tenantByName.get(tenant);
     if (!row) return { tenantId: this.q.newTenant.get(tenant)!.tenant_id, frontier: MerkleFrontier.empty() };
-    const hashes = frontierRefs(row.size).map((ref) => {
-      const h = this.q.hash.get(row.tenant_id, storedHashIndex(ref.level, ref.index));
-      if (!h) throw new Error(`log ${tenant}: stored hash (${ref.level}, ${ref.index}) is missing`);
-      return h.hash;
-    });
+    const hashes = this.nodes.read(tenant, row.tenant_id, frontierRefs(row.size));
     return { tenantId: row.tenant_id, frontier: MerkleFrontier.fromHashes(row.size, hashes) };
   }
 }

@@ -4,8 +4,9 @@ import { timestampMs, type StoredEvent } from '../../core/event/index.js';
 import { parseIp } from '../../core/query/ip.js';
 import type { AppendRow } from './append-writer.js';
 
-export function toAppendRow({ event, commitment }: AppendInput): AppendRow {
+export function toAppendRow({ event, canonical, salt }: AppendInput): AppendRow {
   return {
+    receivedAt: event.received_at,
     tenant: event.tenant,
     id: event.id,
     occurredMs: timestampMs(event.occurred_at),
@@ -16,10 +17,9 @@ export function toAppendRow({ event, commitment }: AppendInput): AppendRow {
     category: event.category,
     severity: event.severity,
     sourceIp: event.source?.ip === undefined ? null : parseIp(event.source.ip),
-    canonical: commitment.canonical,
-    salt: commitment.salt,
-    leafInput: commitment.leafInput,
-    leafHash: commitment.leafHash,
+    canonical,
+    // A standalone copy: a view into a larger (pooled) buffer would clone all of it to the writer thread.
+    salt: new Uint8Array(salt),
   };
 }
 

@@ -15,7 +15,7 @@ import type { AppendRow, AppendRowResult } from './append-writer.js';
 import type { Db } from './open-database.js';
 import { compileSqliteWhere } from './query/compile-sql.js';
 import { toAppendRow, toRecord, type EventRow } from './rows.js';
-import { storedHashIndex } from './stored-hash-index.js';
+import { TreeNodeReader } from './tree-nodes.js';
 
 /** Where appends go: the writer in this thread, or one in a worker thread. */
 export interface WritePath {
@@ -27,19 +27,18 @@ const COLS = 'seq, id, event, salt, leaf_input';
 export class SqliteEventStore implements EventStore, VerifySource {
   private readonly tenantIds = new Map<string, number>();
   private readonly q;
+  private readonly nodes: TreeNodeReader;
 
   constructor(
     private readonly db: Db,
     private readonly writer: WritePath,
   ) {
+    this.nodes = new TreeNodeReader(db);
     this.q = {
       tenant: db.prepare<[string], { tenant_id: number; size: number }>(
         'SELECT tenant_id, size FROM tenants WHERE name = ?',
       ),
       tenants: db.prepare<[], { name: string }>('SELECT name FROM tenants ORDER BY name'),
-      hash: db.prepare<[number, number], { hash: Buffer }>(
-        'SELECT hash FROM tree_hashes WHERE tenant_id = ? AND sidx = ?',
-      ),
       byId: db.prepare<[number, string], EventRow>(
         `SELECT ${COLS} FROM events WHERE tenant_id = ? AND id = ?`,
       ),
@@ -91,16 +90,7 @@ export class SqliteEventStore implements EventStore, VerifySource {
   }
 
   readHashes(tenant: string, refs: readonly NodeRef[]): Promise<Buffer[]> {
-    const tid = this.tenantId(tenant);
-    return Promise.resolve(
-      refs.map((ref) => {
-        const row = tid === undefined ? undefined : this.q.hash.get(tid, storedHashIndex(ref.level, ref.index));
-        if (!row) {
-          throw new VeritrailError('internal', `log ${tenant}: stored hash (${ref.level}, ${ref.index}) is missing`);
-        }
-        return row.hash;
-      }),
-    );
+    return Promise.resolve(this.nodes.read(tenant, this.tenantId(tenant), refs));
   }
 
   getById(tenant: string, id: string): Promise<StoredRecord | undefined> {

@@ -13,7 +13,7 @@ import { createServices } from '../../app/services.js';
 import { loadOrCreateSigner } from '../signing-key-file.js';
 import { makeEvent } from '../test-support/events.js';
 import { DB_FILE, openSqliteStore } from './sqlite-store.js';
-import { storedHashIndex } from './stored-hash-index.js';
+import { storedHashIndex } from '../../core/merkle/index.js';
 
 type Db = Database.Database;
 
@@ -98,6 +98,14 @@ const MUTATIONS: Record<string, { apply: Mutation; firstBad: (k: number, n: numb
   'edit stored leaf hash': {
     apply: (db, k) => db.prepare('UPDATE tree_hashes SET hash = zeroblob(32) WHERE sidx = ?').run(storedHashIndex(0, k)),
     firstBad: (k) => k,
+  },
+  'edit stored interior hash': {
+    // Node (1, k/2) completes when its right leaf is appended.
+    apply: (db, k, n) => {
+      const i = Math.min(Math.floor(k / 2), Math.floor(n / 2) - 1);
+      db.prepare('UPDATE tree_hashes SET hash = zeroblob(32) WHERE sidx = ?').run(storedHashIndex(1, i));
+    },
+    firstBad: (k, n) => 2 * Math.min(Math.floor(k / 2), Math.floor(n / 2) - 1) + 1,
   },
   'truncate tail': {
     apply: (db, k) => db.prepare('DELETE FROM events WHERE seq >= ?').run(k),

@@ -1,5 +1,6 @@
 /** Test helpers shared by the contract suite and HTTP tests: valid events and commitments. */
-import { commit, normaliseEvent, type EventInput, type StoredEvent } from '../../core/event/index.js';
+import { canonicalJson } from '../../core/canonical-json.js';
+import { normaliseEvent, type EventInput, type StoredEvent } from '../../core/event/index.js';
 import { randomBytes } from '../../core/crypto.js';
 import type { AppendInput } from '../../app/ports.js';
 
@@ -16,5 +17,5 @@ export function makeEvent(over: Partial<EventInput> = {}, receivedAt = new Date(
 }
 
 export function toAppend(event: StoredEvent): AppendInput {
-  return { event, commitment: commit(event, randomBytes(32)) };
+  return { event, canonical: canonicalJson(event), salt: randomBytes(32) };
 }
