@@ -10,8 +10,11 @@ import type { Config } from './config/config.js';
 import { randomBytes } from './core/crypto.js';
 import { hashToken } from './app/keys.js';
 import { buildApp } from './http/app.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { VeritrailError } from './core/errors.js';
 import { loadOrCreateSigner } from './storage/signing-key-file.js';
-import { openSqliteStore } from './storage/sqlite/sqlite-store.js';
+import { DB_FILE, openSqliteStore } from './storage/sqlite/sqlite-store.js';
 
 export const VERSION = '0.1.0';
 
@@ -20,19 +23,51 @@ export interface OpenOptions {
   readonly writerThread?: boolean;
 }
 
+export const DEFAULT_ORIGIN_PREFIX = 'localhost/veritrail';
+export const ORIGIN_PREFIX_SETTING = 'origin_prefix';
+
 export function openStore(opts: OpenOptions): Store {
   return openSqliteStore({ dataDir: opts.dataDir, writerThread: opts.writerThread ?? true });
 }
 
-/** Services over the data folder, for the CLI's local commands and library users. */
-export function openLocal(config: Pick<Config, 'dataDir' | 'originPrefix'> & Partial<Config>, writerThread = false): Services {
+export function dataExists(dataDir: string): boolean {
+  return existsSync(join(dataDir, DB_FILE));
+}
+
+/**
+ * The origin prefix is part of every signed checkpoint, so it is fixed in the data folder on
+ * first start; a later different setting is refused rather than silently breaking `verify`.
+ */
+async function originPrefixOf(store: Store, configured: string | undefined): Promise<string> {
+  const stored = await store.settings.setIfAbsent(ORIGIN_PREFIX_SETTING, configured ?? DEFAULT_ORIGIN_PREFIX);
+  if (configured !== undefined && configured !== stored) {
+    throw new VeritrailError('validation_failed', `this data folder's logs are signed under origin prefix "${stored}", not "${configured}"; unset VERITRAIL_ORIGIN_PREFIX or use a new data folder`, [{ path: 'originPrefix', message: `must be ${stored} for this data folder` }]);
+  }
+  return stored;
+}
+
+/**
+ * Services over an existing data folder, for the CLI's local commands and library users. It
+ * never creates a data folder or a signing key: a typo in --data, or a restored backup without
+ * its key, is an error rather than a fresh empty log.
+ */
+export async function openLocal(config: Pick<Config, 'dataDir'> & Partial<Config>, writerThread = false): Promise<Services> {
+  if (!dataExists(config.dataDir)) {
+    throw new VeritrailError('not_found', `no Veritrail data in ${config.dataDir} (start the server once, or pass --data DIR)`);
+  }
+  const signer = loadOrCreateSigner(config.dataDir, { create: false });
   const store = openStore({ dataDir: config.dataDir, writerThread });
-  return createServices({
-    store,
-    signer: loadOrCreateSigner(config.dataDir),
-    originPrefix: config.originPrefix,
-    ...(config.adminToken === undefined ? {} : { adminToken: config.adminToken }),
-  });
+  try {
+    return createServices({
+      store,
+      signer,
+      originPrefix: await originPrefixOf(store, config.originPrefix),
+      ...(config.adminToken === undefined ? {} : { adminToken: config.adminToken }),
+    });
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
 }
 
 export interface RunningServer {
@@ -47,10 +82,17 @@ export interface RunningServer {
 
 export async function startServer(config: Config, opts: { demo?: boolean; onError?: (e: unknown) => void } = {}): Promise<RunningServer> {
   const store = openStore({ dataDir: config.dataDir });
+  let originPrefix: string;
+  try {
+    originPrefix = await originPrefixOf(store, config.originPrefix);
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
   const services = createServices({
     store,
     signer: loadOrCreateSigner(config.dataDir),
-    originPrefix: config.originPrefix,
+    originPrefix,
     checkpointIntervalMs: config.checkpointIntervalMs,
     ...(config.adminToken === undefined ? {} : { adminToken: config.adminToken }),
     ...(opts.onError ? { onBackgroundError: opts.onError } : {}),

@@ -4,7 +4,7 @@ import { VeritrailError } from '../core/errors.js';
 import { parseQuery } from '../core/query/index.js';
 import type { AuditTrail } from './audit-trail.js';
 import type { Ledger } from './ledger.js';
-import type { EventStore } from './ports.js';
+import type { EventStore, SearchPosition } from './ports.js';
 import { authorize, type Principal } from './principal.js';
 
 export const MAX_EXPORT = 100_000;
@@ -31,20 +31,20 @@ export class ExportBundles {
     const query = parseQuery(req.q ?? '');
     await this.audit.record(p, 'audit.export', req.tenant, { q: req.q ?? '', limit });
     const cp = await this.ledger.sign(req.tenant);
-    if (!cp) throw new VeritrailError('not_found', `tenant ${req.tenant} has no log yet`);
+    if (!cp || cp.size === 0) throw new VeritrailError('not_found', `tenant ${req.tenant} has no log yet`);
     const entries: BundleEntry[] = [];
-    let beforeSeq = cp.size;
+    let after: SearchPosition | undefined;
     while (entries.length < limit) {
-      const page = await this.store.search({ tenant: req.tenant, query, beforeSeq, limit: Math.min(1000, limit - entries.length) });
+      const page = await this.store.search({ tenant: req.tenant, query, belowSeq: cp.size, limit: Math.min(1000, limit - entries.length), ...(after ? { after } : {}) });
       if (page.length === 0) break;
       for (const r of page) {
-        beforeSeq = r.seq;
+        after = r;
         if (r.event === null || r.salt === null) continue;
         const proof = await this.ledger.inclusion(req.tenant, r.seq, cp.size);
         entries.push({ seq: r.seq, event: r.event, salt: r.salt.toString('hex'), leaf_input: r.leafInput, proof: proof.proof.map((h) => h.toString('hex')) });
       }
     }
-    entries.reverse();
+    entries.sort((a, b) => a.seq - b.seq);
     return {
       format: BUNDLE_FORMAT,
       tenant: req.tenant,

@@ -36,20 +36,25 @@ export class Ingest {
     const ctx = { defaultTenant: homeTenant(principal), receivedAt, newId: uuidv7 };
     const batch: AppendInput[] = [];
     const issues: Issue[] = [];
+    const bad = new Set<number>();
     const salts = randomBytes(SALT_BYTES * inputs.length);
     inputs.forEach((input, i) => {
       const path = inputs.length === 1 && pathPrefix === '' ? '' : `${pathPrefix}.${i}`;
       const r = normaliseEvent(input, ctx, path);
-      if (!r.ok) return void issues.push(...r.error);
+      if (!r.ok) {
+        bad.add(i);
+        return void issues.push(...r.error);
+      }
       const canonical = canonicalJson(r.value);
-      if (canonical.length > LIMITS.eventBytes) {
-        issues.push({ path: path === '' ? '(event)' : path, message: `event is ${canonical.length} bytes; at most ${LIMITS.eventBytes}` });
+      if (canonical.length > LIMITS.eventBytes / 3 && Buffer.byteLength(canonical) > LIMITS.eventBytes) {
+        bad.add(i);
+        issues.push({ path: path === '' ? '(event)' : path, message: `event is ${Buffer.byteLength(canonical)} bytes of canonical JSON; at most ${LIMITS.eventBytes}` });
       }
       batch.push({ event: r.value, canonical, salt: salts.subarray(i * SALT_BYTES, (i + 1) * SALT_BYTES) });
     });
     if (issues.length > 0) {
-      const bad = new Set(issues.map((i) => i.path.split('.').slice(0, 2).join('.'))).size;
-      throw new VeritrailError('validation_failed', `${bad} of ${inputs.length} events are invalid; nothing was stored`, issues.slice(0, 100));
+      const what = inputs.length === 1 ? 'the event is invalid' : `${bad.size} of ${inputs.length} events are invalid`;
+      throw new VeritrailError('validation_failed', `${what}; nothing was stored`, issues.slice(0, 100));
     }
     for (const tenant of new Set(batch.map((b) => b.event.tenant))) {
       if (tenant === SYSTEM_TENANT) throw new VeritrailError('forbidden', `the ${SYSTEM_TENANT} log is written only by Veritrail itself`);

@@ -12,6 +12,11 @@ import type { Principal } from './principal.js';
 
 const TOKEN = /^vt_([a-z0-9]{12})_([A-Za-z0-9_-]{43})$/;
 
+/** The public JSON form of a key (snake_case like the rest of the API; never the secret). */
+export function keyView(k: ApiKeyRecord) {
+  return { id: k.id, tenant: k.tenant, name: k.name, scopes: k.scopes, created_at: k.createdAt, revoked_at: k.revokedAt };
+}
+
 export function hashToken(token: string): Buffer {
   return sha256(token);
 }
@@ -58,10 +63,9 @@ export class ApiKeys {
   /** Resolves a bearer token to a principal; undefined for unknown or revoked tokens. */
   async authenticate(token: string): Promise<Principal | undefined> {
     const hash = hashToken(token);
-    if (!TOKEN.test(token)) {
-      const admin = await this.adminTokenHash();
-      return admin && admin.equals(hash) ? { kind: 'admin' } : undefined;
-    }
+    const admin = await this.adminTokenHash();
+    if (admin?.equals(hash)) return { kind: 'admin' };
+    if (!TOKEN.test(token)) return undefined;
     const key = await this.store.findBySecretHash(hash);
     if (!key || key.revokedAt !== null) return undefined;
     return { kind: 'key', keyId: key.id, tenant: key.tenant, scopes: key.scopes };

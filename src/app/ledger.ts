@@ -54,9 +54,10 @@ export class Ledger {
 
   /** The latest checkpoint; one is signed on demand when the log has none yet. */
   async checkpoint(tenant: string): Promise<StoredCheckpoint> {
-    const cp = (await this.checkpoints.latest(tenant)) ?? (await this.sign(tenant));
-    if (!cp) throw new VeritrailError('not_found', `tenant ${tenant} has no log yet`);
-    return cp;
+    const latest = await this.checkpoints.latest(tenant);
+    if (latest) return latest;
+    if ((await this.store.head(tenant)).size === 0) throw new VeritrailError('not_found', `tenant ${tenant} has no log yet`);
+    return (await this.sign(tenant))!;
   }
 
   private async sizeOf(tenant: string): Promise<number> {

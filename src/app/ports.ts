@@ -31,6 +31,7 @@ export interface Appended {
 export interface StoredRecord {
   readonly tenant: string;
   readonly seq: number;
+  readonly occurredMs: number;
   readonly id: string;
   readonly event: StoredEvent | null;
   readonly canonical: string | null;
@@ -50,9 +51,21 @@ export interface SearchParams {
   readonly sinceMs?: number;
   /** Exclusive upper bound on occurred_at (ms since the epoch). */
   readonly untilMs?: number;
-  /** Keyset cursor: only entries with seq strictly below this. */
-  readonly beforeSeq?: number;
+  /** Keyset cursor: only entries strictly after this position in the result order. */
+  readonly after?: SearchPosition;
+  /** Only entries with seq below this (exports pin the result to a checkpoint's tree). */
+  readonly belowSeq?: number;
   readonly limit: number;
+}
+
+/**
+ * Position in search order: newest first by occurred_at, then by seq. (Ordering by seq alone
+ * would make a time-range search scan from the log's end: time and seq correlate, and no
+ * planner can know it.)
+ */
+export interface SearchPosition {
+  readonly occurredMs: number;
+  readonly seq: number;
 }
 
 export interface EventStore {

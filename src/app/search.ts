@@ -3,7 +3,7 @@ import { timestampMs, isRfc3339, type StoredEvent } from '../core/event/index.js
 import { VeritrailError } from '../core/errors.js';
 import { parseQuery, type QueryNode } from '../core/query/index.js';
 import type { AuditTrail } from './audit-trail.js';
-import type { EventStore } from './ports.js';
+import type { EventStore, SearchPosition } from './ports.js';
 import { authorize, SYSTEM_TENANT, type Principal } from './principal.js';
 
 export const DEFAULT_LIMIT = 50;
@@ -33,14 +33,15 @@ function instant(field: string, v: string | undefined): number | undefined {
   return timestampMs(s);
 }
 
-export function encodeCursor(seq: number): string {
-  return Buffer.from(`seq:${seq}`).toString('base64url');
+/** Opaque keyset cursor: the position of the last event of a page. */
+export function encodeCursor(p: SearchPosition): string {
+  return Buffer.from(`v1:${p.occurredMs}:${p.seq}`).toString('base64url');
 }
 
-export function decodeCursor(c: string): number {
-  const m = /^seq:(\d{1,16})$/.exec(Buffer.from(c, 'base64url').toString());
+export function decodeCursor(c: string): SearchPosition {
+  const m = /^v1:(-?\d{1,16}):(\d{1,16})$/.exec(Buffer.from(c, 'base64url').toString());
   if (!m) throw bad('cursor', 'is not a cursor returned by this API');
-  return Number(m[1]);
+  return { occurredMs: Number(m[1]), seq: Number(m[2]) };
 }
 
 export class Search {
@@ -56,7 +57,7 @@ export class Search {
     const sinceMs = instant('since', req.since);
     const untilMs = instant('until', req.until);
     if (sinceMs !== undefined && untilMs !== undefined && sinceMs > untilMs) throw bad('until', 'must not be before since');
-    const beforeSeq = req.cursor === undefined ? undefined : decodeCursor(req.cursor);
+    const after = req.cursor === undefined ? undefined : decodeCursor(req.cursor);
     query = this.scope(p, req.tenant, query);
     await this.audit.record(p, 'audit.search', req.tenant, {
       q: req.q ?? '',
@@ -70,13 +71,13 @@ export class Search {
       limit: limit + 1,
       ...(sinceMs === undefined ? {} : { sinceMs }),
       ...(untilMs === undefined ? {} : { untilMs }),
-      ...(beforeSeq === undefined ? {} : { beforeSeq }),
+      ...(after === undefined ? {} : { after }),
     });
     const page = records.slice(0, limit).filter((r) => r.event !== null);
     const last = records.length > limit ? records[limit - 1] : undefined;
     return {
       events: page.map((r) => ({ ...r.event!, seq: r.seq })),
-      next_cursor: last ? encodeCursor(last.seq) : null,
+      next_cursor: last ? encodeCursor(last) : null,
     };
   }
 

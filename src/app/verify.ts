@@ -44,8 +44,8 @@ export async function verifyTenant(
   const cps = await checkpoints.list(tenant);
   let cpAt = 0;
   const frontier = MerkleFrontier.empty();
-  const hashes = flatten(source.treeHashes(tenant, PAGE));
-  let stored = await hashes.next();
+  const stored = new PagedCursor(source.treeHashes(tenant, PAGE * 2));
+  await stored.fill();
   let purged = 0;
   const done = (failure?: Failure): TenantVerification => ({
     tenant,
@@ -82,31 +82,35 @@ export async function verifyTenant(
         if (row.canonical !== row.salt) return done({ problem: 'payload_tampered', seq, message: `seq ${seq}: payload and salt must be purged together` });
         purged++;
       } else {
-        let expected: string;
-        try {
-          const e = JSON.parse(row.canonical) as { id?: unknown; tenant?: unknown; received_at?: unknown };
-          if (e.id !== row.id || e.tenant !== tenant || typeof e.received_at !== 'string') throw new Error('fields');
-          expected = leafInputFor({ id: e.id, tenant, received_at: e.received_at }, sha256(row.salt, row.canonical).toString('hex'));
-        } catch {
-          return done({ problem: 'payload_tampered', seq, message: `seq ${seq}: stored event is not valid JSON for this entry` });
-        }
-        if (expected !== row.leafInput) {
+        // received_at comes from the (hash-checked) leaf; the event must carry the same id,
+        // tenant and received_at as top-level members (canonical JSON makes this a substring test).
+        const receivedAt = receivedAtOf(row.leafInput);
+        const s = JSON.stringify;
+        const expected = receivedAt === undefined ? undefined : leafInputFor({ id: row.id, tenant, received_at: receivedAt }, sha256(row.salt, row.canonical).toString('hex'));
+        if (
+          expected !== row.leafInput ||
+          !row.canonical.includes(`"id":${s(row.id)},`) ||
+          !row.canonical.includes(`"received_at":${s(receivedAt)},`) ||
+          !(row.canonical.includes(`"tenant":${s(tenant)},`) || row.canonical.includes(`"tenant":${s(tenant)}}`))
+        ) {
           return done({ problem: 'payload_tampered', seq, message: `seq ${seq}: event or salt does not match the committed leaf` });
         }
       }
       // Merge-join the recomputed nodes with the stored ones (both in stored-hash-index order):
       // a store may keep only some nodes, but every node it keeps must be right.
       for (const node of frontier.append(leafHash(row.leafInput))) {
-        if (stored.done) continue;
+        if (stored.exhausted()) await stored.fill();
+        const next = stored.current();
+        if (next === undefined) continue;
         const sidx = storedHashIndex(node.ref.level, node.ref.index);
-        if (stored.value.sidx < sidx) {
-          return done({ problem: 'tree_hash_mismatch', seq, message: `seq ${seq}: a stored tree hash (index ${stored.value.sidx}) belongs to no node of the recomputed tree` });
+        if (next.sidx < sidx) {
+          return done({ problem: 'tree_hash_mismatch', seq, message: `seq ${seq}: a stored tree hash (index ${next.sidx}) belongs to no node of the recomputed tree` });
         }
-        if (stored.value.sidx === sidx) {
-          if (!stored.value.hash.equals(node.hash)) {
+        if (next.sidx === sidx) {
+          if (!next.hash.equals(node.hash)) {
             return done({ problem: node.ref.level === 0 ? 'leaf_mismatch' : 'tree_hash_mismatch', seq, message: `seq ${seq}: stored tree hash (level ${node.ref.level}, index ${node.ref.index}) does not match the recomputed one` });
           }
-          stored = await hashes.next();
+          stored.advance();
         }
       }
       const cpFail = checkCheckpoints();
@@ -117,13 +121,52 @@ export async function verifyTenant(
   if (claimed !== frontier.size) {
     return done({ problem: 'size_mismatch', seq: Math.min(claimed, frontier.size), message: `the log claims ${claimed} entries but ${frontier.size} are stored` });
   }
-  if (!stored.done) return done({ problem: 'tree_hash_mismatch', seq: frontier.size, message: 'stored tree hashes beyond the last entry' });
+  await stored.fill();
+  if (stored.current() !== undefined) return done({ problem: 'tree_hash_mismatch', seq: frontier.size, message: 'stored tree hashes beyond the last entry' });
   if (cpAt < cps.length) {
     return done({ problem: 'checkpoint_mismatch', seq: frontier.size, message: `checkpoint at size ${cps[cpAt]!.size} is beyond the ${frontier.size} stored entries: the log was truncated or rewritten` });
   }
   return done();
 }
 
-async function* flatten<T>(pages: AsyncIterable<readonly T[]>): AsyncGenerator<T> {
-  for await (const page of pages) yield* page;
+/** `received_at` of a leaf input, or undefined when it is not a leaf input at all. */
+function receivedAtOf(leafInput: string): string | undefined {
+  try {
+    const v = (JSON.parse(leafInput) as { received_at?: unknown }).received_at;
+    return typeof v === 'string' ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Items of an async stream of pages, read synchronously within a page (verify's hot loop). */
+class PagedCursor<T> {
+  private page: readonly T[] = [];
+  private at = 0;
+  private ended = false;
+  private readonly it: AsyncIterator<readonly T[]>;
+
+  constructor(pages: AsyncIterable<readonly T[]>) {
+    this.it = pages[Symbol.asyncIterator]();
+  }
+
+  exhausted(): boolean {
+    return this.at >= this.page.length && !this.ended;
+  }
+
+  async fill(): Promise<void> {
+    while (this.at >= this.page.length && !this.ended) {
+      const r = await this.it.next();
+      if (r.done) this.ended = true;
+      else [this.page, this.at] = [r.value, 0];
+    }
+  }
+
+  current(): T | undefined {
+    return this.page[this.at];
+  }
+
+  advance(): void {
+    this.at++;
+  }
 }

@@ -7,7 +7,7 @@ export interface Output {
   result(value: unknown, human: () => string): void;
   /** Progress and notices for people (stderr, so stdout stays clean for pipes). */
   info(line: string): void;
-  error(message: string, details?: readonly Issue[]): void;
+  error(message: string, details?: readonly Issue[], code?: string): void;
 }
 
 export function createOutput(json: boolean): Output {
@@ -19,9 +19,9 @@ export function createOutput(json: boolean): Output {
     info(line) {
       if (!json) process.stderr.write(`${line}\n`);
     },
-    error(message, details = []) {
+    error(message, details = [], code = 'failed') {
       if (json) {
-        process.stdout.write(`${JSON.stringify({ error: { message, details } }, null, 2)}\n`);
+        process.stdout.write(`${JSON.stringify({ error: { code, message, details } }, null, 2)}\n`);
         return;
       }
       process.stderr.write(`error: ${message}\n`);

@@ -30,7 +30,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
       return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? EXIT.ok : EXIT.usage;
     }
     if (e instanceof VeritrailError) {
-      out().error(e.message, e.details);
+      out().error(e.message, e.details, e.code);
       return exitCodeOf(e.code);
     }
     const err = e as NodeJS.ErrnoException;

@@ -14,7 +14,7 @@ export const configSchema = z.strictObject({
   originPrefix: z
     .string()
     .regex(/^[A-Za-z0-9.-]+(?::\d+)?(?:\/[A-Za-z0-9._-]+)*$/, 'must look like host/path, e.g. audit.example.com/veritrail')
-    .default('localhost/veritrail'),
+    .optional(),
   checkpointIntervalMs: z.coerce.number().int().min(10).max(3_600_000).default(1000),
   bodyLimit: z.coerce.number().int().min(1024).max(256 * 1024 * 1024).default(16 * 1024 * 1024),
   logRequests: z.boolean().default(false),

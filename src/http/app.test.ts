@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyInclusion, verifyConsistency } from '../core/merkle/index.js';
 import { parseCheckpoint, verifyNote } from '../core/checkpoint/index.js';
-import { ADMIN, auth, testApp, type TestApp } from './test-app.js';
+import { ADMIN, auth, testApp, type TestApp } from './test-support/test-app.js';
 
 let t: TestApp;
 let ingestKey: string;

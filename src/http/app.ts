@@ -32,6 +32,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     return503OnClosing: true,
   });
 
+  // JSON only: a text/plain body is a 415, not a string to validate.
+  app.removeContentTypeParser(['text/plain']);
+
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',

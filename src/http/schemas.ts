@@ -40,6 +40,7 @@ export const errorResponses = {
   403: errorSchema,
   404: errorSchema,
   413: errorSchema,
+  415: errorSchema,
 };
 
 export const security = [{ bearer: [] }];

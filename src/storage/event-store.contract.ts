@@ -108,14 +108,20 @@ export function runStoreContract(name: string, open: () => Promise<Store> | Stor
       const q = parseQuery('actor.id:alice OR outcome:failure');
       const expected = events.map((e, seq) => ({ e, seq })).filter(({ e }) => e.actor.id === 'alice' || e.outcome === 'failure').reverse();
       const got: number[] = [];
-      let before: number | undefined;
+      let after: { occurredMs: number; seq: number } | undefined;
       for (;;) {
-        const page = await s.events.search({ tenant: 'acme', query: q, limit: 7, ...(before === undefined ? {} : { beforeSeq: before }) });
+        const page = await s.events.search({ tenant: 'acme', query: q, limit: 7, ...(after === undefined ? {} : { after }) });
         got.push(...page.map((r) => r.seq));
         if (page.length < 7) break;
-        before = page[page.length - 1]!.seq;
+        after = page[page.length - 1]!;
       }
       expect(got).toEqual(expected.map((x) => x.seq));
+      // Newest by occurred_at first, then by seq: an event that occurred earlier but arrived later sorts below.
+      await s.events.append([toAppend(makeEvent({ tenant: 'acme', actor: { id: 'alice' }, occurred_at: '2025-12-31T00:00:00.000Z' }))]);
+      const newest = await s.events.search({ tenant: 'acme', query: parseQuery('actor.id:alice'), limit: 100 });
+      expect(newest.at(-1)?.seq).toBe(60);
+      expect(newest[0]?.seq).toBe(expected[0]!.seq);
+      expect(await s.events.search({ tenant: 'acme', query: q, limit: 100, belowSeq: 10 })).toHaveLength(expected.filter((x) => x.seq < 10).length);
       const ranged = await s.events.search({ tenant: 'acme', query: parseQuery(''), limit: 100, sinceMs: Date.UTC(2026, 0, 1, 0, 10), untilMs: Date.UTC(2026, 0, 1, 0, 20) });
       expect(ranged.map((r) => r.seq)).toEqual([19, 18, 17, 16, 15, 14, 13, 12, 11, 10]);
       expect(await s.events.search({ tenant: 'missing', query: q, limit: 5 })).toEqual([]);

@@ -1,12 +1,14 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/config.js';
+import type { Services } from '../../app/services.js';
+import { keyView } from '../../app/keys.js';
 import { openLocal } from '../../main.js';
 import { table, type Output } from '../output.js';
 
 export function keysCommand(program: Command, out: () => Output): void {
   const keys = program.command('keys').description('manage API keys (on the local data folder)');
-  const withLocal = async <T>(data: string | undefined, fn: (s: ReturnType<typeof openLocal>) => Promise<T>): Promise<T> => {
-    const s = openLocal(loadConfig({ dataDir: data }));
+  const withLocal = async <T>(data: string | undefined, fn: (s: Services) => Promise<T>): Promise<T> => {
+    const s = await openLocal(loadConfig({ dataDir: data }));
     try {
       return await fn(s);
     } finally {
@@ -26,7 +28,7 @@ export function keysCommand(program: Command, out: () => Output): void {
         await s.audit.record({ kind: 'admin' }, 'admin.key_create', r.key.tenant, { key_id: r.key.id, scopes: r.key.scopes.join(','), via: 'cli' });
         return r;
       });
-      out().result({ ...key, token }, () => `created key ${key.id} for tenant ${key.tenant} (${key.scopes.join(',')})\ntoken (shown once): ${token}`);
+      out().result({ ...keyView(key), token }, () => `created key ${key.id} for tenant ${key.tenant} (${key.scopes.join(',')})\ntoken (shown once): ${token}`);
     });
   keys
     .command('list')
@@ -35,7 +37,7 @@ export function keysCommand(program: Command, out: () => Output): void {
     .option('--data <dir>', 'data folder')
     .action(async (o: { tenant?: string; data?: string }) => {
       const list = await withLocal(o.data, (s) => s.keys.list(o.tenant));
-      out().result(list, () =>
+      out().result(list.map(keyView), () =>
         list.length === 0
           ? 'no keys'
           : table([['ID', 'TENANT', 'SCOPES', 'NAME', 'CREATED', 'REVOKED'], ...list.map((k) => [k.id, k.tenant, k.scopes.join(','), k.name, k.createdAt, k.revokedAt ?? '-'])]),

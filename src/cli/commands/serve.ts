@@ -20,7 +20,7 @@ export function serveCommand(program: Command, out: () => Output): void {
         o_.info(`admin token (shown once; set VERITRAIL_ADMIN_TOKEN to choose your own):\n  ${server.generatedAdminToken}`);
       }
       if (server.demoEvents > 0) o_.info(`loaded ${server.demoEvents} demo events into tenant "demo"`);
-      o_.result({ url: server.url, data: config.dataDir }, () => `Veritrail listening on ${server.url} (data: ${config.dataDir})`);
+      o_.result({ url: server.url, data: config.dataDir, ...(server.generatedAdminToken ? { admin_token: server.generatedAdminToken } : {}) }, () => `Veritrail listening on ${server.url} (data: ${config.dataDir})`);
       const stop = () => {
         o_.info('shutting down: finishing commits and signing a final checkpoint');
         server.close().then(

@@ -1,13 +1,10 @@
 /** Offline integrity commands: verify (a data folder), verify-bundle (a file), checkpoint. */
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/config.js';
 import { verifyBundle } from '../../core/bundle/index.js';
 import { VeritrailError } from '../../core/errors.js';
 import { openLocal } from '../../main.js';
-import { DB_FILE } from '../../storage/sqlite/sqlite-store.js';
 import { EXIT } from '../exit-codes.js';
 import { table, type Output } from '../output.js';
 
@@ -19,8 +16,7 @@ export function verifyCommands(program: Command, out: () => Output): void {
     .option('--tenant <tenant>', 'only this tenant (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .action(async (o: { data?: string; tenant: string[] }) => {
       const config = loadConfig({ dataDir: o.data });
-      if (!existsSync(join(config.dataDir, DB_FILE))) throw new VeritrailError('not_found', `no Veritrail database in ${config.dataDir}`);
-      const s = openLocal(config);
+      const s = await openLocal(config);
       const started = performance.now();
       let results;
       try {
@@ -64,7 +60,7 @@ export function verifyCommands(program: Command, out: () => Output): void {
     .requiredOption('--tenant <tenant>', 'tenant')
     .option('--data <dir>', 'data folder')
     .action(async (o: { tenant: string; data?: string }) => {
-      const s = openLocal(loadConfig({ dataDir: o.data }));
+      const s = await openLocal(loadConfig({ dataDir: o.data }));
       try {
         if ((await s.store.events.head(o.tenant)).size === 0) throw new VeritrailError('not_found', `tenant ${o.tenant} has no log yet`);
         const cp = await s.ledger.sign(o.tenant);

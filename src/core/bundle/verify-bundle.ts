@@ -4,7 +4,7 @@
  * made it proves nothing). Pure.
  */
 import { canonicalJson } from '../canonical-json.js';
-import { parseCheckpoint, verifyNote } from '../checkpoint/index.js';
+import { verifyCheckpoint } from '../checkpoint/index.js';
 import { sha256 } from '../crypto.js';
 import { leafInputFor } from '../event/prepare.js';
 import { leafHash, verifyInclusion } from '../merkle/index.js';
@@ -30,11 +30,11 @@ export function verifyBundle(input: unknown, pinnedKey?: string): BundleVerifica
     return fail('bundle needs string key, checkpoint, tenant and an entries array');
   }
   if (pinnedKey !== undefined && pinnedKey.trim() !== b.key) return fail('the bundle is signed by a different key than the one given');
-  const note = verifyNote(b.checkpoint, b.key);
-  if (!note.ok) return fail(`checkpoint signature does not verify: ${note.error.message}`);
-  const cp = parseCheckpoint(note.value.body);
-  if (!cp.ok) return fail(`checkpoint is malformed: ${cp.error.message}`);
-  const { size, root } = cp.value;
+  // The origin must be the key's name (verifyCheckpoint's default) and name this tenant's log.
+  const checked = verifyCheckpoint(b.checkpoint, b.key);
+  if (!checked.ok) return fail(`checkpoint does not verify: ${checked.error.message}`);
+  const { size, root, origin } = checked.value.checkpoint;
+  if (!origin.endsWith(`/${b.tenant}`)) return fail(`checkpoint origin ${origin} is not the log of tenant ${b.tenant}`);
   let verified = 0;
   for (const raw of b.entries as unknown[]) {
     const e = raw as Partial<BundleEntry>;

@@ -99,7 +99,7 @@ function boundJson(value: unknown, maxDepth: number, ctx: z.RefinementCtx): void
   walk(value, 1, []);
 }
 
-const bytes = (max: number) => (v: unknown) => JSON.stringify(v).length <= max;
+const bytes = (max: number) => (v: unknown) => Buffer.byteLength(JSON.stringify(v)) <= max;
 
 export const actorSchema = z.strictObject({
   id: id(),

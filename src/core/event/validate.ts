@@ -22,7 +22,7 @@ export function issuesFromZod(error: z.ZodError, prefix = ''): Issue[] {
     const message =
       i.code === 'unrecognized_keys'
         ? `unknown field${i.keys.length > 1 ? `s ${i.keys.join(', ')}` : ''}`
-        : i.code === 'invalid_type' && i.input === undefined
+        : i.code === 'invalid_type' && i.message.endsWith('received undefined')
           ? 'is required'
           : i.message;
     return { path: path === '' ? '(root)' : path, message };

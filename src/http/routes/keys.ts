@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { authorize } from '../../app/principal.js';
 import type { Services } from '../../app/services.js';
+import { keyView } from '../../app/keys.js';
 import { SCOPES } from '../../app/ports.js';
 import { VeritrailError } from '../../core/errors.js';
 import { principalOf } from '../auth.js';
@@ -33,7 +34,7 @@ export function keyRoutes(app: FastifyInstance, s: Services): void {
       authorize(p, req.body.tenant, 'admin');
       const { key, token } = await s.keys.create(req.body);
       await s.audit.record(p, 'admin.key_create', key.tenant, { key_id: key.id, scopes: key.scopes.join(',') });
-      return reply.code(201).send({ key, token });
+      return reply.code(201).send({ key: keyView(key), token });
     },
   );
 
@@ -44,7 +45,7 @@ export function keyRoutes(app: FastifyInstance, s: Services): void {
       const p = principalOf(req);
       const tenant = p.kind === 'key' ? p.tenant : req.query.tenant;
       if (tenant !== undefined) authorize(p, tenant, 'admin');
-      return { keys: await s.keys.list(tenant) };
+      return { keys: (await s.keys.list(tenant)).map(keyView) };
     },
   );
 

@@ -67,8 +67,16 @@ export class AppendWriter {
     };
   }
 
+  private sinceOptimize = 0;
+
   /** Appends the rows in one durable transaction; results are in input order. */
   append(rows: readonly AppendRow[]): AppendRowResult[] {
+    // Keep planner statistics current as logs grow (cheap when nothing changed much).
+    this.sinceOptimize += rows.length;
+    if (this.sinceOptimize >= 250_000) {
+      this.sinceOptimize = 0;
+      this.db.pragma('optimize');
+    }
     const touched = new Set<LogState>();
     try {
       return this.db

@@ -35,9 +35,10 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE UNIQUE INDEX events_seq ON events (tenant_id, seq);
   CREATE UNIQUE INDEX events_id ON events (tenant_id, id);
-  CREATE INDEX events_actor ON events (tenant_id, actor_id, seq);
-  CREATE INDEX events_action ON events (tenant_id, action, seq);
-  CREATE INDEX events_occurred ON events (tenant_id, occurred_ms);
+  -- Search order is (occurred_ms DESC, seq DESC): each index serves its filter and the order.
+  CREATE INDEX events_actor ON events (tenant_id, actor_id, occurred_ms, seq);
+  CREATE INDEX events_action ON events (tenant_id, action, occurred_ms, seq);
+  CREATE INDEX events_occurred ON events (tenant_id, occurred_ms, seq);
 
   CREATE TRIGGER events_no_delete BEFORE DELETE ON events
     BEGIN SELECT RAISE(ABORT, 'append-only: events cannot be deleted'); END;

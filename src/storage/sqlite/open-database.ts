@@ -29,6 +29,9 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Db {
     db.pragma('wal_autocheckpoint = 16384');
     db.pragma('foreign_keys = ON');
     migrate(db);
+    // Fresh planner statistics for the indexes that search relies on (SQLite's advice for
+    // long-lived connections: analyse on open, limited so it stays fast on large files).
+    db.pragma('optimize = 0x10002');
   }
   db.pragma('cache_size = -65536');
   db.pragma('temp_store = MEMORY');

@@ -25,6 +25,7 @@ export function toAppendRow({ event, canonical, salt }: AppendInput): AppendRow 
 
 export interface EventRow {
   readonly seq: number;
+  readonly occurred_ms: number;
   readonly id: string;
   readonly event: string | null;
   readonly salt: Buffer | null;
@@ -35,6 +36,7 @@ export function toRecord(tenant: string, row: EventRow): StoredRecord {
   return {
     tenant,
     seq: row.seq,
+    occurredMs: row.occurred_ms,
     id: row.id,
     event: row.event === null ? null : (JSON.parse(row.event) as StoredEvent),
     canonical: row.event,

@@ -22,7 +22,7 @@ export interface WritePath {
   append(rows: readonly AppendRow[]): Promise<AppendRowResult[]>;
 }
 
-const COLS = 'seq, id, event, salt, leaf_input';
+const COLS = 'seq, occurred_ms, id, event, salt, leaf_input';
 
 export class SqliteEventStore implements EventStore, VerifySource {
   private readonly tenantIds = new Map<string, number>();
@@ -111,12 +111,13 @@ export class SqliteEventStore implements EventStore, VerifySource {
     const where = compileSqliteWhere(p.query, 'e');
     const conds = ['e.tenant_id = ?'];
     const params: unknown[] = [tid];
-    if (p.beforeSeq !== undefined) (conds.push('e.seq < ?'), params.push(p.beforeSeq));
+    if (p.after !== undefined) (conds.push('(e.occurred_ms, e.seq) < (?, ?)'), params.push(p.after.occurredMs, p.after.seq));
+    if (p.belowSeq !== undefined) (conds.push('e.seq < ?'), params.push(p.belowSeq));
     if (p.sinceMs !== undefined) (conds.push('e.occurred_ms >= ?'), params.push(p.sinceMs));
     if (p.untilMs !== undefined) (conds.push('e.occurred_ms < ?'), params.push(p.untilMs));
     conds.push(`(${where.sql})`);
     params.push(...where.params, p.limit);
-    const sql = `SELECT ${COLS} FROM events e WHERE ${conds.join(' AND ')} ORDER BY e.seq DESC LIMIT ?`;
+    const sql = `SELECT ${COLS} FROM events e WHERE ${conds.join(' AND ')} ORDER BY e.occurred_ms DESC, e.seq DESC LIMIT ?`;
     const rows = this.db.prepare<unknown[], EventRow>(sql).all(...params);
     return Promise.resolve(rows.map((r) => toRecord(p.tenant, r)));
   }

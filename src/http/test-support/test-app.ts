@@ -3,10 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { createServices, type Services } from '../app/services.js';
-import { loadOrCreateSigner } from '../storage/signing-key-file.js';
-import { openSqliteStore } from '../storage/sqlite/sqlite-store.js';
-import { buildApp } from './app.js';
+import { createServices, type Services } from '../../app/services.js';
+import { loadOrCreateSigner } from '../../storage/signing-key-file.js';
+import { openSqliteStore } from '../../storage/sqlite/sqlite-store.js';
+import { buildApp } from '../app.js';
 
 export const ADMIN = 'test-admin-token-0123456789';
 
