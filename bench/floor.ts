@@ -6,10 +6,11 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
+import { canonicalJson } from '../src/core/canonical-json.js';
 import { commit, normaliseEvent, type EventInput } from '../src/core/event/index.js';
 import { randomBytes } from '../src/core/crypto.js';
 import { openDatabase } from '../src/storage/sqlite/open-database.js';
-import { toAppendRow } from '../src/storage/sqlite/rows.js';
+import { decodeBatch, encodeBatch } from '../src/storage/sqlite/row-codec.js';
 
 export async function floorInsert(dir: string, n: number, make: (i: number) => EventInput): Promise<number> {
   mkdirSync(dir, { recursive: true });
@@ -19,14 +20,16 @@ export async function floorInsert(dir: string, n: number, make: (i: number) => E
     `INSERT INTO events (tenant_id, seq, id, occurred_ms, received_ms, action, actor_id, outcome, category, severity, source_ip, event, salt, leaf_input)
      VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  const CHUNK = 5000;
+  const CHUNK = Number(process.env.CHUNK ?? 5000);
   let timed = 0;
   for (let from = 0; from < n; from += CHUNK) {
     const receivedAt = new Date().toISOString();
     const chunk = Array.from({ length: Math.min(CHUNK, n - from) }, (_, k) => {
       const r = normaliseEvent(make(from + k), { defaultTenant: 'bench', receivedAt, newId: uuidv7 });
       if (!r.ok) throw new Error('bad bench event');
-      return toAppendRow({ event: r.value, commitment: commit(r.value, randomBytes(32)) });
+      const salt = randomBytes(32);
+      const [row] = decodeBatch(encodeBatch([{ event: r.value, canonical: canonicalJson(r.value), salt }]));
+      return { ...row!, leafInput: commit(r.value, salt).leafInput };
     });
     const t = performance.now();
     db.transaction(() => {

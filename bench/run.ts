@@ -51,7 +51,7 @@ async function library(): Promise<number> {
 
 function startServer(dir: string): Promise<{ url: string; stop: () => Promise<void> }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin/veritrail.js'), 'serve', '--port', '0', '--data', dir], {
+    const child = spawn(process.execPath, ['--max-semi-space-size=64', join(ROOT, 'bin/veritrail.js'), 'serve', '--port', '0', '--data', dir], {
       env: { ...process.env, VERITRAIL_ADMIN_TOKEN: ADMIN },
       stdio: ['ignore', 'pipe', 'inherit'],
     });

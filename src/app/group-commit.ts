@@ -21,11 +21,11 @@ export class GroupCommit {
     /** Most events in one transaction; a single larger request still commits alone. */
     private readonly maxEvents = 5000,
     /**
-     * Transactions handed to the store at once. Two keep a writer thread busy: the next group
+     * Transactions handed to the store at once. Several keep a writer thread busy (it merges what is waiting into one transaction): the next group
      * is queued behind the one committing instead of waiting for its reply, while this thread
      * validates the requests after it. Each group is still its own atomic transaction.
      */
-    private readonly maxInFlight = 2,
+    private readonly maxInFlight = 4,
   ) {}
 
   append(batch: readonly AppendInput[]): Promise<Appended[]> {

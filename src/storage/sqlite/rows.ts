@@ -1,27 +1,6 @@
 /** Mapping between use-case values and SQLite rows. */
-import type { AppendInput, StoredRecord } from '../../app/ports.js';
-import { timestampMs, type StoredEvent } from '../../core/event/index.js';
-import { parseIp } from '../../core/query/ip.js';
-import type { AppendRow } from './append-writer.js';
-
-export function toAppendRow({ event, canonical, salt }: AppendInput): AppendRow {
-  return {
-    receivedAt: event.received_at,
-    tenant: event.tenant,
-    id: event.id,
-    occurredMs: timestampMs(event.occurred_at),
-    receivedMs: timestampMs(event.received_at),
-    action: event.action,
-    actorId: event.actor.id,
-    outcome: event.outcome,
-    category: event.category,
-    severity: event.severity,
-    sourceIp: event.source?.ip === undefined ? null : parseIp(event.source.ip),
-    canonical,
-    // A standalone copy: a view into a larger (pooled) buffer would clone all of it to the writer thread.
-    salt: new Uint8Array(salt),
-  };
-}
+import type { StoredRecord } from '../../app/ports.js';
+import type { StoredEvent } from '../../core/event/index.js';
 
 export interface EventRow {
   readonly seq: number;

@@ -11,15 +11,16 @@ import type {
 } from '../../app/ports.js';
 import { VeritrailError } from '../../core/errors.js';
 import { rootAt, type NodeRef } from '../../core/merkle/index.js';
-import type { AppendRow, AppendRowResult } from './append-writer.js';
+import type { AppendRowResult } from './append-writer.js';
+import { encodeBatch, type EncodedBatch } from './row-codec.js';
 import type { Db } from './open-database.js';
 import { compileSqliteWhere } from './query/compile-sql.js';
-import { toAppendRow, toRecord, type EventRow } from './rows.js';
+import { toRecord, type EventRow } from './rows.js';
 import { TreeNodeReader } from './tree-nodes.js';
 
 /** Where appends go: the writer in this thread, or one in a worker thread. */
 export interface WritePath {
-  append(rows: readonly AppendRow[]): Promise<AppendRowResult[]>;
+  append(batch: EncodedBatch): Promise<AppendRowResult[]>;
 }
 
 const COLS = 'seq, occurred_ms, id, event, salt, leaf_input';
@@ -61,7 +62,7 @@ export class SqliteEventStore implements EventStore, VerifySource {
   }
 
   async append(batch: readonly AppendInput[]): Promise<Appended[]> {
-    const results = await this.writer.append(batch.map(toAppendRow));
+    const results = await this.writer.append(encodeBatch(batch));
     return results.map((r, i) => ({
       id: batch[i]!.event.id,
       tenant: batch[i]!.event.tenant,

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Store } from '../../app/ports.js';
 import { AppendWriter } from './append-writer.js';
 import { openDatabase } from './open-database.js';
+import { decodeBatch } from './row-codec.js';
 import { SqliteEventStore, type WritePath } from './sqlite-event-store.js';
 import { SqliteCheckpointStore, SqliteKeyStore, SqliteSettingsStore } from './sqlite-side-stores.js';
 import { WorkerWritePath } from './worker-write-path.js';
@@ -32,7 +33,7 @@ export function openSqliteStore(opts: SqliteStoreOptions): Store {
   } else {
     const w = new AppendWriter(writeDb);
     writer = {
-      append: (rows) => Promise.resolve(w.append(rows)),
+      append: (batch) => Promise.resolve(w.append(decodeBatch(batch))),
       close: () => Promise.resolve(void writeDb.close()),
     };
   }

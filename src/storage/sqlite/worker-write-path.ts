@@ -3,10 +3,11 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { VeritrailError } from '../../core/errors.js';
-import type { AppendRow, AppendRowResult } from './append-writer.js';
+import type { AppendRowResult } from './append-writer.js';
+import { decodeResults, transferables, type EncodedBatch, type EncodedResults } from './row-codec.js';
 import type { WritePath } from './sqlite-event-store.js';
 
-type Reply = { id: number; results: AppendRowResult[] } | { id: number; error: string };
+type Reply = { id: number; results: EncodedResults } | { id: number; error: string };
 
 /** The compiled worker; when running from TypeScript sources (tests), the build output's copy. */
 function workerFile(): string {
@@ -30,7 +31,7 @@ export class WorkerWritePath implements WritePath {
       if (!p) return;
       this.pending.delete(msg.id);
       if ('error' in msg) p.reject(new VeritrailError('unavailable', `append failed: ${msg.error}`));
-      else p.resolve(msg.results);
+      else p.resolve(decodeResults(msg.results));
     });
     this.worker.on('error', (e) => this.fail(e));
     this.worker.on('exit', (code) => {
@@ -44,17 +45,17 @@ export class WorkerWritePath implements WritePath {
     this.pending.clear();
   }
 
-  private send(msg: { rows?: readonly AppendRow[]; close?: true }): Promise<AppendRowResult[]> {
+  private send(msg: { batch?: EncodedBatch; close?: true }): Promise<AppendRowResult[]> {
     if (this.failed) return Promise.reject(new VeritrailError('unavailable', `writer thread failed: ${this.failed.message}`));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ id, ...msg });
+      this.worker.postMessage({ id, ...msg }, msg.batch ? transferables(msg.batch) : []);
     });
   }
 
-  append(rows: readonly AppendRow[]): Promise<AppendRowResult[]> {
-    return this.send({ rows });
+  append(batch: EncodedBatch): Promise<AppendRowResult[]> {
+    return this.send({ batch });
   }
 
   async close(): Promise<void> {
