@@ -12,6 +12,7 @@ import { Ledger } from './ledger.js';
 import type { Clock, Signer, Store } from './ports.js';
 import { Search } from './search.js';
 import { verifyTenant, type TenantVerification } from './verify.js';
+import { threadPayloadChecker } from './verify-payload-worker.js';
 
 export const ADMIN_TOKEN_SETTING = 'admin_token_sha256';
 
@@ -62,7 +63,12 @@ export function createServices(opts: ServicesOptions) {
     async verify(tenants?: readonly string[]): Promise<TenantVerification[]> {
       const all = tenants ?? (await store.events.tenants());
       const out: TenantVerification[] = [];
-      for (const t of all) out.push(await verifyTenant(t, store.audit, store.checkpoints, ledger.verifierKey(t)));
+      const payloads = threadPayloadChecker();
+      try {
+        for (const t of all) out.push(await verifyTenant(t, store.audit, store.checkpoints, ledger.verifierKey(t), payloads));
+      } finally {
+        await payloads.close();
+      }
       return out;
     },
     async close(): Promise<void> {

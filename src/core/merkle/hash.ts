@@ -15,12 +15,13 @@ export const EMPTY_ROOT: Buffer = sha256();
 
 /** MTH({d(0)}) = SHA-256(0x00 || d(0)). A string is hashed as its UTF-8 bytes. */
 export function leafHash(leafInput: Uint8Array | string): Buffer {
-  return sha256(LEAF_PREFIX, leafInput);
+  // For a string, prefixing U+0000 is prefixing the byte 0x00 to its UTF-8 encoding.
+  return typeof leafInput === 'string' ? sha256(`\u0000${leafInput}`) : sha256(LEAF_PREFIX, leafInput);
 }
 
 /** SHA-256(0x01 || left || right) for two child hashes. */
 export function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {
-  return sha256(NODE_PREFIX, left, right);
+  return sha256(Buffer.concat([NODE_PREFIX, left, right], 1 + left.length + right.length));
 }
 
 export function isHash(value: unknown): value is Uint8Array {

@@ -49,15 +49,17 @@ export class SqliteEventStore implements EventStore, VerifySource {
       range: db.prepare<[number, number, number], EventRow>(
         `SELECT ${COLS} FROM events WHERE tenant_id = ? AND seq >= ? AND seq < ? ORDER BY seq`,
       ),
-      page: db.prepare<[number, number, number], EventRow>(
-        `SELECT ${COLS} FROM events WHERE tenant_id = ? AND pos > ? ORDER BY pos LIMIT ?`.replace(
-          COLS,
-          `pos, ${COLS}`,
-        ),
-      ),
-      hashPage: db.prepare<[number, number, number], { sidx: number; hash: Buffer }>(
-        'SELECT sidx, hash FROM tree_hashes WHERE tenant_id = ? AND sidx > ? ORDER BY sidx LIMIT ?',
-      ),
+      // In (seq, pos) order on the (tenant_id, seq) index, pos (the rowid) breaking ties: a
+      // duplicated, missing or renumbered seq shows up as a bad seq. Raw arrays: no object per row.
+      page: db
+        .prepare<[number, number, number, number], [number, number, string, string | null, Buffer | null, string]>(
+          `SELECT seq, pos, id, event, salt, leaf_input FROM events
+           WHERE tenant_id = ? AND (seq, pos) > (?, ?) ORDER BY seq, pos LIMIT ?`,
+        )
+        .raw(),
+      hashPage: db
+        .prepare<[number, number, number], [number, Buffer]>('SELECT sidx, hash FROM tree_hashes WHERE tenant_id = ? AND sidx > ? ORDER BY sidx LIMIT ?')
+        .raw(),
     };
   }
 
@@ -137,12 +139,12 @@ export class SqliteEventStore implements EventStore, VerifySource {
   async *entries(tenant: string, pageSize: number): AsyncIterable<readonly VerifyRow[]> {
     const tid = this.tenantId(tenant);
     if (tid === undefined) return;
-    let after = -1;
+    let [seq, pos] = [-1, -1];
     for (;;) {
-      const rows = this.q.page.all(tid, after, pageSize) as (EventRow & { pos: number })[];
+      const rows = this.q.page.all(tid, seq, pos, pageSize);
       if (rows.length === 0) return;
-      after = rows[rows.length - 1]!.pos;
-      yield rows.map((r) => ({ seq: r.seq, id: r.id, canonical: r.event, salt: r.salt, leafInput: r.leaf_input }));
+      [seq, pos] = rows[rows.length - 1]!;
+      yield rows.map(([s, , id, canonical, salt, leafInput]) => ({ seq: s, id, canonical, salt, leafInput }));
     }
   }
 
@@ -153,8 +155,8 @@ export class SqliteEventStore implements EventStore, VerifySource {
     for (;;) {
       const rows = this.q.hashPage.all(tid, after, pageSize);
       if (rows.length === 0) return;
-      after = rows[rows.length - 1]!.sidx;
-      yield rows;
+      after = rows[rows.length - 1]![0];
+      yield rows.map(([sidx, hash]) => ({ sidx, hash }));
     }
   }
 }
