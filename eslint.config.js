@@ -4,14 +4,30 @@ import tseslint from 'typescript-eslint';
 /** Layer boundaries (CONVENTIONS.md "Shape"): the core imports nothing of ours but itself,
  *  adapters never import the HTTP or CLI edges. */
 const restrict = (patterns) => ({
-  'no-restricted-imports': ['error', { patterns: patterns.map((group) => ({ group: [group], message: 'crosses a layer boundary' })) }],
+  'no-restricted-imports': [
+    'error',
+    {
+      patterns: patterns.map((group) => ({ group: [group], message: 'crosses a layer boundary' })),
+    },
+  ],
 });
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'bench/results/**', 'examples/**', 'bin/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'coverage/**',
+      'bench/results/**',
+      'examples/**',
+      'bin/**',
+    ],
+  },
   ...tseslint.configs.recommendedTypeChecked,
   {
-    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
@@ -19,8 +35,27 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
   },
-  { files: ['src/core/**'], rules: restrict(['**/app/**', '**/storage/**', '**/http/**', '**/cli/**', '**/config/**', 'node:fs*', 'node:net', 'node:http']) },
+  {
+    files: ['src/core/**'],
+    ignores: ['**/*.test.ts', '**/test-support/**'],
+    rules: restrict([
+      '**/app/**',
+      '**/storage/**',
+      '**/http/**',
+      '**/cli/**',
+      '**/config/**',
+      'node:fs*',
+      'node:net',
+      'node:http',
+    ]),
+  },
   { files: ['src/app/**'], rules: restrict(['**/storage/**', '**/http/**', '**/cli/**']) },
   { files: ['src/storage/**'], rules: restrict(['**/http/**', '**/cli/**']) },
+  // Edges reach adapters only through the composition root (src/main.ts).
+  {
+    files: ['src/http/**', 'src/cli/**'],
+    ignores: ['**/*.test.ts', '**/test-support/**'],
+    rules: restrict(['**/storage/**']),
+  },
   { files: ['eslint.config.js'], ...tseslint.configs.disableTypeChecked },
 );

@@ -12,7 +12,11 @@ import { randomBytes } from '../src/core/crypto.js';
 import { openDatabase } from '../src/storage/sqlite/open-database.js';
 import { decodeBatch, encodeBatch } from '../src/storage/sqlite/row-codec.js';
 
-export async function floorInsert(dir: string, n: number, make: (i: number) => EventInput): Promise<number> {
+export async function floorInsert(
+  dir: string,
+  n: number,
+  make: (i: number) => EventInput,
+): Promise<number> {
   mkdirSync(dir, { recursive: true });
   const db = openDatabase(join(dir, 'floor.db'));
   db.prepare("INSERT INTO tenants (name) VALUES ('bench')").run();
@@ -25,15 +29,37 @@ export async function floorInsert(dir: string, n: number, make: (i: number) => E
   for (let from = 0; from < n; from += CHUNK) {
     const receivedAt = new Date().toISOString();
     const chunk = Array.from({ length: Math.min(CHUNK, n - from) }, (_, k) => {
-      const r = normaliseEvent(make(from + k), { defaultTenant: 'bench', receivedAt, newId: uuidv7 });
+      const r = normaliseEvent(make(from + k), {
+        defaultTenant: 'bench',
+        receivedAt,
+        newId: uuidv7,
+      });
       if (!r.ok) throw new Error('bad bench event');
       const salt = randomBytes(32);
-      const [row] = decodeBatch(encodeBatch([{ event: r.value, canonical: canonicalJson(r.value), salt }]));
+      const [row] = decodeBatch(
+        encodeBatch([{ event: r.value, canonical: canonicalJson(r.value), salt }]),
+      );
       return { ...row!, leafInput: commit(r.value, salt).leafInput };
     });
     const t = performance.now();
     db.transaction(() => {
-      chunk.forEach((r, k) => insert.run(from + k, r.id, r.occurredMs, r.receivedMs, r.action, r.actorId, r.outcome, r.category, r.severity, r.sourceIp, r.canonical, r.salt, r.leafInput));
+      chunk.forEach((r, k) =>
+        insert.run(
+          from + k,
+          r.id,
+          r.occurredMs,
+          r.receivedMs,
+          r.action,
+          r.actorId,
+          r.outcome,
+          r.category,
+          r.severity,
+          r.sourceIp,
+          r.canonical,
+          r.salt,
+          r.leafInput,
+        ),
+      );
     }).immediate();
     timed += performance.now() - t;
     await new Promise((r) => setImmediate(r));

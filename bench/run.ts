@@ -24,13 +24,22 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const ADMIN = 'bench-admin-token-0123456789abcdef';
 
 const tmp = mkdtempSync(join(tmpdir(), 'veritrail-bench-'));
-const results: Record<string, unknown> = { events: N, clients: CLIENTS, batch: BATCH, node: process.version, at: new Date().toISOString() };
+const results: Record<string, unknown> = {
+  events: N,
+  clients: CLIENTS,
+  batch: BATCH,
+  node: process.version,
+  at: new Date().toISOString(),
+};
 const rows: string[][] = [['measure', 'value', 'vs floor / target']];
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
 async function library(): Promise<number> {
   const dir = join(tmp, 'lib');
-  const s = createServices({ store: openSqliteStore({ dataDir: dir }), signer: loadOrCreateSigner(dir) });
+  const s = createServices({
+    store: openSqliteStore({ dataDir: dir }),
+    signer: loadOrCreateSigner(dir),
+  });
   s.checkpointJob.start();
   let next = 0;
   const started = performance.now();
@@ -39,7 +48,9 @@ async function library(): Promise<number> {
       while (next < N) {
         const from = next;
         next += BATCH;
-        const batch = Array.from({ length: Math.min(BATCH, N - from) }, (_, k) => benchEvent(from + k, N));
+        const batch = Array.from({ length: Math.min(BATCH, N - from) }, (_, k) =>
+          benchEvent(from + k, N),
+        );
         await s.ingest.ingest(batch, { kind: 'admin' });
       }
     }),
@@ -51,24 +62,46 @@ async function library(): Promise<number> {
 
 function startServer(dir: string): Promise<{ url: string; stop: () => Promise<void> }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--max-semi-space-size=64', join(ROOT, 'bin/veritrail.js'), 'serve', '--port', '0', '--data', dir], {
-      env: { ...process.env, VERITRAIL_ADMIN_TOKEN: ADMIN },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        '--max-semi-space-size=64',
+        join(ROOT, 'bin/veritrail.js'),
+        'serve',
+        '--port',
+        '0',
+        '--data',
+        dir,
+      ],
+      {
+        env: { ...process.env, VERITRAIL_ADMIN_TOKEN: ADMIN },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     let out = '';
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
       const m = /listening on (\S+)/.exec(out);
-      if (m) resolve({ url: m[1]!, stop: () => new Promise((r) => (child.once('exit', () => r()), child.kill('SIGTERM'))) });
+      if (m)
+        resolve({
+          url: m[1]!,
+          stop: () => new Promise((r) => (child.once('exit', () => r()), child.kill('SIGTERM'))),
+        });
     });
     child.once('exit', (c) => reject(new Error(`server exited ${c}`)));
   });
 }
 
-async function http(dir: string): Promise<{ rate: number; url: string; stop: () => Promise<void> }> {
+async function http(
+  dir: string,
+): Promise<{ rate: number; url: string; stop: () => Promise<void> }> {
   const server = await startServer(dir);
   // Distinct pre-serialised bodies, cycled (the server assigns fresh ids): client CPU stays small.
-  const bodies = Array.from({ length: 40 }, (_, b) => JSON.stringify({ events: Array.from({ length: BATCH }, (_, k) => benchEvent(b * BATCH + k, N)) }));
+  const bodies = Array.from({ length: 40 }, (_, b) =>
+    JSON.stringify({
+      events: Array.from({ length: BATCH }, (_, k) => benchEvent(b * BATCH + k, N)),
+    }),
+  );
   let sent = 0;
   let b = 0;
   const started = performance.now();
@@ -76,7 +109,11 @@ async function http(dir: string): Promise<{ rate: number; url: string; stop: () 
     Array.from({ length: CLIENTS }, async () => {
       while (sent < N) {
         sent += BATCH;
-        const res = await fetch(`${server.url}/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' }, body: bodies[b++ % bodies.length]! });
+        const res = await fetch(`${server.url}/v1/events`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
+          body: bodies[b++ % bodies.length]!,
+        });
         if (res.status !== 201) throw new Error(`HTTP ${res.status}: ${await res.text()}`);
         await res.arrayBuffer();
       }
@@ -85,7 +122,10 @@ async function http(dir: string): Promise<{ rate: number; url: string; stop: () 
   return { rate: sent / ((performance.now() - started) / 1000), ...server };
 }
 
-async function timeIt(n: number, fn: (i: number) => Promise<unknown>): Promise<{ p50: number; p99: number; n: number }> {
+async function timeIt(
+  n: number,
+  fn: (i: number) => Promise<unknown>,
+): Promise<{ p50: number; p99: number; n: number }> {
   for (let i = 0; i < 5; i++) await fn(i); // warm-up
   const xs: number[] = [];
   for (let i = 0; i < n; i++) {
@@ -97,18 +137,28 @@ async function timeIt(n: number, fn: (i: number) => Promise<unknown>): Promise<{
 }
 
 async function main(): Promise<void> {
-  console.log(`Veritrail benchmark: ${fmt(N)} events, ${CLIENTS} clients, batches of ${BATCH} (${tmp})`);
+  console.log(
+    `Veritrail benchmark: ${fmt(N)} events, ${CLIENTS} clients, batches of ${BATCH} (${tmp})`,
+  );
   const floor = await floorInsert(join(tmp, 'floor'), N, (i) => benchEvent(i, N));
   rows.push(['floor: plain SQLite insert, same schema & rows (ev/s)', fmt(floor), '1.00']);
   results.floor_events_per_s = floor;
 
   const lib = await library();
-  rows.push(['ingest, library API (ev/s)', fmt(lib), `${(lib / floor).toFixed(2)} (target ≥ 0.80)`]);
+  rows.push([
+    'ingest, library API (ev/s)',
+    fmt(lib),
+    `${(lib / floor).toFixed(2)} (target ≥ 0.80)`,
+  ]);
   results.library_events_per_s = lib;
 
   const dir = join(tmp, 'http');
   const h = await http(dir);
-  rows.push(['ingest, HTTP API (ev/s)', fmt(h.rate), `${(h.rate / floor).toFixed(2)} (target ≥ 0.70 and ≥ 30,000/s)`]);
+  rows.push([
+    'ingest, HTTP API (ev/s)',
+    fmt(h.rate),
+    `${(h.rate / floor).toFixed(2)} (target ≥ 0.70 and ≥ 30,000/s)`,
+  ]);
   results.http_events_per_s = h.rate;
 
   const get = async (path: string) => {
@@ -120,35 +170,78 @@ async function main(): Promise<void> {
   const httpQueries: Record<string, (i: number) => string> = {
     'actor.id': (i) => `q=actor.id:user-${(i * 13) % USERS}`,
     action: (i) => `q=action:invoice.${['read', 'update', 'delete'][i % 3]}`,
-    'time range (1 day)': (i) => `since=${new Date(T0 + ((i * 7) % 89) * dayMs).toISOString()}&until=${new Date(T0 + (((i * 7) % 89) + 1) * dayMs).toISOString()}`,
-    'actor + action + range': (i) => `q=actor.id:user-${(i * 13) % USERS} action:invoice.*&since=${new Date(T0).toISOString()}&until=${new Date(T0 + SPAN_MS).toISOString()}`,
+    'time range (1 day)': (i) =>
+      `since=${new Date(T0 + ((i * 7) % 89) * dayMs).toISOString()}&until=${new Date(T0 + (((i * 7) % 89) + 1) * dayMs).toISOString()}`,
+    'actor + action + range': (i) =>
+      `q=actor.id:user-${(i * 13) % USERS} action:invoice.*&since=${new Date(T0).toISOString()}&until=${new Date(T0 + SPAN_MS).toISOString()}`,
   };
   const latency: Record<string, unknown> = {};
   for (const [name, qs] of Object.entries(httpQueries)) {
     const l = await timeIt(200, (i) => get(`/v1/events?tenant=bench&limit=50&${qs(i)}`));
     latency[`http ${name}`] = l;
-    rows.push([`search over HTTP, ${name}, ${fmt(N)} events (p50 / p99 ms, audited)`, `${l.p50.toFixed(2)} / ${l.p99.toFixed(2)}`, 'p99 < 20 ms']);
+    rows.push([
+      `search over HTTP, ${name}, ${fmt(N)} events (p50 / p99 ms, audited)`,
+      `${l.p50.toFixed(2)} / ${l.p99.toFixed(2)}`,
+      'p99 < 20 ms',
+    ]);
   }
-  const proofHttp = await timeIt(500, (i) => get(`/v1/logs/bench/proof/inclusion?index=${(i * 104729) % N}&size=${N}`));
-  rows.push(['inclusion proof over HTTP (p50 / p99 ms)', `${proofHttp.p50.toFixed(2)} / ${proofHttp.p99.toFixed(2)}`, 'p99 < 2 ms']);
+  const proofHttp = await timeIt(500, (i) =>
+    get(`/v1/logs/bench/proof/inclusion?index=${(i * 104729) % N}&size=${N}`),
+  );
+  rows.push([
+    'inclusion proof over HTTP (p50 / p99 ms)',
+    `${proofHttp.p50.toFixed(2)} / ${proofHttp.p99.toFixed(2)}`,
+    'p99 < 2 ms',
+  ]);
   latency.http_inclusion_proof = proofHttp;
   await h.stop();
 
-  const s = createServices({ store: openSqliteStore({ dataDir: dir, writerThread: false }), signer: loadOrCreateSigner(dir) });
+  const s = createServices({
+    store: openSqliteStore({ dataDir: dir, writerThread: false }),
+    signer: loadOrCreateSigner(dir),
+  });
   const storeQueries: Record<string, (i: number) => Parameters<typeof s.store.events.search>[0]> = {
-    'actor.id': (i) => ({ tenant: 'bench', query: parseQuery(`actor.id:user-${(i * 13) % USERS}`), limit: 50 }),
-    action: (i) => ({ tenant: 'bench', query: parseQuery(`action:invoice.${['read', 'update', 'delete'][i % 3]}`), limit: 50 }),
-    'time range (1 day)': (i) => ({ tenant: 'bench', query: parseQuery(''), sinceMs: T0 + ((i * 7) % 89) * dayMs, untilMs: T0 + (((i * 7) % 89) + 1) * dayMs, limit: 50 }),
+    'actor.id': (i) => ({
+      tenant: 'bench',
+      query: parseQuery(`actor.id:user-${(i * 13) % USERS}`),
+      limit: 50,
+    }),
+    action: (i) => ({
+      tenant: 'bench',
+      query: parseQuery(`action:invoice.${['read', 'update', 'delete'][i % 3]}`),
+      limit: 50,
+    }),
+    'time range (1 day)': (i) => ({
+      tenant: 'bench',
+      query: parseQuery(''),
+      sinceMs: T0 + ((i * 7) % 89) * dayMs,
+      untilMs: T0 + (((i * 7) % 89) + 1) * dayMs,
+      limit: 50,
+    }),
   };
   for (const [name, p] of Object.entries(storeQueries)) {
     const l = await timeIt(300, (i) => s.store.events.search(p(i)));
     latency[`store ${name}`] = l;
-    rows.push([`search in the store, ${name} (p50 / p99 ms)`, `${l.p50.toFixed(2)} / ${l.p99.toFixed(2)}`, 'p99 < 20 ms']);
+    rows.push([
+      `search in the store, ${name} (p50 / p99 ms)`,
+      `${l.p50.toFixed(2)} / ${l.p99.toFixed(2)}`,
+      'p99 < 20 ms',
+    ]);
   }
   const proof = await timeIt(1000, (i) => s.ledger.inclusion('bench', (i * 104729) % N, N));
-  rows.push(['inclusion proof in-process (p50 / p99 ms)', `${proof.p50.toFixed(3)} / ${proof.p99.toFixed(3)}`, 'p99 < 2 ms']);
-  const cons = await timeIt(500, (i) => s.ledger.consistency('bench', 1 + ((i * 7919) % (N - 1)), N));
-  rows.push(['consistency proof in-process (p50 / p99 ms)', `${cons.p50.toFixed(3)} / ${cons.p99.toFixed(3)}`, '']);
+  rows.push([
+    'inclusion proof in-process (p50 / p99 ms)',
+    `${proof.p50.toFixed(3)} / ${proof.p99.toFixed(3)}`,
+    'p99 < 2 ms',
+  ]);
+  const cons = await timeIt(500, (i) =>
+    s.ledger.consistency('bench', 1 + ((i * 7919) % (N - 1)), N),
+  );
+  rows.push([
+    'consistency proof in-process (p50 / p99 ms)',
+    `${cons.p50.toFixed(3)} / ${cons.p99.toFixed(3)}`,
+    '',
+  ]);
   latency.inclusion_proof = proof;
   latency.consistency_proof = cons;
   results.latency_ms = latency;
@@ -156,7 +249,11 @@ async function main(): Promise<void> {
   const t = performance.now();
   const [v] = await s.verify(['bench']);
   const vrate = v!.size / ((performance.now() - t) / 1000);
-  rows.push([`verify (${fmt(v!.size)} entries, ${v!.ok ? 'intact' : 'FAILED'}) (ev/s)`, fmt(vrate), '≥ 100,000/s']);
+  rows.push([
+    `verify (${fmt(v!.size)} entries, ${v!.ok ? 'intact' : 'FAILED'}) (ev/s)`,
+    fmt(vrate),
+    '≥ 100,000/s',
+  ]);
   results.verify_events_per_s = vrate;
   await s.close();
 

@@ -11,7 +11,10 @@ export function latencies(samples: number[]): { p50: number; p99: number; n: num
 }
 
 export function median(xs: readonly number[]): number {
-  return percentile([...xs].sort((a, b) => a - b), 50);
+  return percentile(
+    [...xs].sort((a, b) => a - b),
+    50,
+  );
 }
 
 export function printTable(rows: readonly (readonly string[])[]): void {

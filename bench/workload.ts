@@ -1,8 +1,23 @@
 /** Realistic event bodies (~640 bytes serialized) for benchmarks. Deterministic. */
 import type { EventInput } from '../src/core/event/index.js';
 
-const ACTIONS = ['user.login', 'user.logout', 'invoice.read', 'invoice.update', 'invoice.delete', 'report.export', 'role.grant', 'api_key.create', 'customer.read', 'customer.update'];
-const AGENTS = ['Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36', 'curl/8.5.0', 'python-requests/2.32.3'];
+const ACTIONS = [
+  'user.login',
+  'user.logout',
+  'invoice.read',
+  'invoice.update',
+  'invoice.delete',
+  'report.export',
+  'role.grant',
+  'api_key.create',
+  'customer.read',
+  'customer.update',
+];
+const AGENTS = [
+  'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36',
+  'curl/8.5.0',
+  'python-requests/2.32.3',
+];
 
 export const USERS = 1000;
 export const T0 = Date.UTC(2026, 0, 1);
@@ -17,11 +32,29 @@ export function benchEvent(i: number, total: number, tenant = 'bench'): EventInp
     category: 'data',
     outcome: i % 17 === 0 ? 'failure' : 'success',
     severity: 'info',
-    actor: { id: user, type: 'user', name: `User ${user}`, roles: ['member'], session_id: `sess-${(i * 31) % 100000}` },
+    actor: {
+      id: user,
+      type: 'user',
+      name: `User ${user}`,
+      roles: ['member'],
+      session_id: `sess-${(i * 31) % 100000}`,
+    },
     targets: [{ id: `inv-${i % 50000}`, type: 'invoice', data_class: ['financial'] }],
-    source: { ip: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`, user_agent: AGENTS[i % AGENTS.length]! },
-    observer: { service: 'billing-api', version: '4.2.1', host: `web-${i % 8}`, environment: 'production', seq: i },
-    correlation: { request_id: `req-${i.toString(36)}`, trace_id: `4bf92f3577b34da6a3ce929d0e0e${(i % 65536).toString(16).padStart(4, '0')}` },
+    source: {
+      ip: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
+      user_agent: AGENTS[i % AGENTS.length]!,
+    },
+    observer: {
+      service: 'billing-api',
+      version: '4.2.1',
+      host: `web-${i % 8}`,
+      environment: 'production',
+      seq: i,
+    },
+    correlation: {
+      request_id: `req-${i.toString(36)}`,
+      trace_id: `4bf92f3577b34da6a3ce929d0e0e${(i % 65536).toString(16).padStart(4, '0')}`,
+    },
     occurred_at: new Date(T0 + Math.floor((i / total) * SPAN_MS)).toISOString(),
     metadata: { plan: 'enterprise', region: 'eu-west-1' },
   };

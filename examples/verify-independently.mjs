@@ -14,7 +14,12 @@ import { createHash, createPublicKey, verify } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 
 const args = Object.fromEntries(
-  process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]]] : acc), []),
+  process.argv
+    .slice(2)
+    .reduce(
+      (acc, a, i, all) => (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]]] : acc),
+      [],
+    ),
 );
 const base = (args.url ?? 'http://127.0.0.1:8080').replace(/\/+$/, '');
 const tenant = args.tenant ?? 'default';
@@ -48,20 +53,30 @@ function parseVerifierKey(key) {
   if (raw[0] !== 0x01 || raw.length !== 33) throw new Error('not an Ed25519 verifier key');
   const pub = raw.subarray(1);
   const id = sha256(Buffer.from(`${name}\n`), Buffer.from([1]), pub).subarray(0, 4);
-  if (id.toString('hex') !== idHex) throw new Error('verifier key id does not match its name and key');
+  if (id.toString('hex') !== idHex)
+    throw new Error('verifier key id does not match its name and key');
   return { name, id, pub };
 }
 
 function verifyNote(note, key) {
   const split = note.lastIndexOf('\n\n');
   const body = note.slice(0, split + 1);
-  const sigs = note.slice(split + 2).split('\n').filter(Boolean);
-  const spki = createPublicKey({ key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), key.pub]), format: 'der', type: 'spki' });
+  const sigs = note
+    .slice(split + 2)
+    .split('\n')
+    .filter(Boolean);
+  const spki = createPublicKey({
+    key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), key.pub]),
+    format: 'der',
+    type: 'spki',
+  });
   const ok = sigs.some((line) => {
     const m = /^\u2014 (\S+) (\S+)$/.exec(line);
     if (!m || m[1] !== key.name) return false;
     const sig = b64(m[2]);
-    return sig.subarray(0, 4).equals(key.id) && verify(null, Buffer.from(body), spki, sig.subarray(4));
+    return (
+      sig.subarray(0, 4).equals(key.id) && verify(null, Buffer.from(body), spki, sig.subarray(4))
+    );
   });
   const [origin, size, root] = body.split('\n');
   return { ok, origin, size: Number(size), root: b64(root) };
@@ -70,14 +85,21 @@ function verifyNote(note, key) {
 // --- RFC 9162 proof verification --------------------------------------------------------------
 function rootFromInclusion(index, size, leaf, proof) {
   if (index >= size) return null;
-  let fn = index, sn = size - 1, r = leaf;
+  let fn = index,
+    sn = size - 1,
+    r = leaf;
   for (const p of proof) {
     if (sn === 0) return null;
     if (fn % 2 === 1 || fn === sn) {
       r = nodeHash(p, r);
-      if (fn % 2 === 0) while (fn % 2 === 0 && fn !== 0) { fn = Math.floor(fn / 2); sn = Math.floor(sn / 2); }
+      if (fn % 2 === 0)
+        while (fn % 2 === 0 && fn !== 0) {
+          fn = Math.floor(fn / 2);
+          sn = Math.floor(sn / 2);
+        }
     } else r = nodeHash(r, p);
-    fn = Math.floor(fn / 2); sn = Math.floor(sn / 2);
+    fn = Math.floor(fn / 2);
+    sn = Math.floor(sn / 2);
   }
   return sn === 0 ? r : null;
 }
@@ -93,16 +115,27 @@ function verifyConsistency(m, n, proof, oldRoot, newRoot) {
   if (m < 1 || m > n || proof.length === 0) return false;
   let path = [...proof];
   if (isPowerOfTwo(m)) path = [oldRoot, ...path];
-  let fn = m - 1, sn = n - 1;
-  while (fn % 2 === 1) { fn = Math.floor(fn / 2); sn = Math.floor(sn / 2); }
-  let fr = path[0], sr = path[0];
+  let fn = m - 1,
+    sn = n - 1;
+  while (fn % 2 === 1) {
+    fn = Math.floor(fn / 2);
+    sn = Math.floor(sn / 2);
+  }
+  let fr = path[0],
+    sr = path[0];
   for (const c of path.slice(1)) {
     if (sn === 0) return false;
     if (fn % 2 === 1 || fn === sn) {
-      fr = nodeHash(c, fr); sr = nodeHash(c, sr);
-      if (fn % 2 === 0) while (fn % 2 === 0 && fn !== 0) { fn = Math.floor(fn / 2); sn = Math.floor(sn / 2); }
+      fr = nodeHash(c, fr);
+      sr = nodeHash(c, sr);
+      if (fn % 2 === 0)
+        while (fn % 2 === 0 && fn !== 0) {
+          fn = Math.floor(fn / 2);
+          sn = Math.floor(sn / 2);
+        }
     } else sr = nodeHash(sr, c);
-    fn = Math.floor(fn / 2); sn = Math.floor(sn / 2);
+    fn = Math.floor(fn / 2);
+    sn = Math.floor(sn / 2);
   }
   return sn === 0 && fr.equals(oldRoot) && sr.equals(newRoot);
 }
@@ -121,12 +154,17 @@ const jcs = (v) =>
     ? JSON.stringify(v)
     : Array.isArray(v)
       ? `[${v.map(jcs).join(',')}]`
-      : `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${jcs(v[k])}`).join(',')}}`;
+      : `{${Object.keys(v)
+          .sort()
+          .map((k) => `${JSON.stringify(k)}:${jcs(v[k])}`)
+          .join(',')}}`;
 
 async function leaves(start, end) {
   const out = [];
   for (let s = start; s < end; s += 1000) {
-    const { entries } = await get(`/v1/logs/${tenant}/entries?start=${s}&end=${Math.min(end, s + 1000)}`);
+    const { entries } = await get(
+      `/v1/logs/${tenant}/entries?start=${s}&end=${Math.min(end, s + 1000)}`,
+    );
     out.push(...entries.map((e) => leafHash(b64(e.leaf_input))));
   }
   return out;
@@ -142,21 +180,41 @@ check(cp.ok, `checkpoint signature by ${key.name} (size ${cp.size})`);
 for (const index of [...new Set([0, Math.floor(cp.size / 2), cp.size - 1])]) {
   const [entryLeaf] = await leaves(index, index + 1);
   const p = await get(`/v1/logs/${tenant}/proof/inclusion?index=${index}&size=${cp.size}`);
-  const root = rootFromInclusion(index, cp.size, entryLeaf, p.proof.map((h) => Buffer.from(h, 'hex')));
-  check(root !== null && root.equals(cp.root), `inclusion of entry ${index} in the signed tree of size ${cp.size}`);
+  const root = rootFromInclusion(
+    index,
+    cp.size,
+    entryLeaf,
+    p.proof.map((h) => Buffer.from(h, 'hex')),
+  );
+  check(
+    root !== null && root.equals(cp.root),
+    `inclusion of entry ${index} in the signed tree of size ${cp.size}`,
+  );
 }
 
 const { entries } = await get(`/v1/logs/${tenant}/entries?start=0&end=1`);
 const leafInput = JSON.parse(b64(entries[0].leaf_input).toString());
 const ev = await get(`/v1/events/${encodeURIComponent(leafInput.id)}?tenant=${tenant}`);
 const digest = sha256(Buffer.from(ev.salt, 'hex'), Buffer.from(jcs(ev.event))).toString('hex');
-check(digest === leafInput.digest, `event ${leafInput.id}: SHA-256(salt ‖ JCS(event)) equals the committed digest`);
+check(
+  digest === leafInput.digest,
+  `event ${leafInput.id}: SHA-256(salt ‖ JCS(event)) equals the committed digest`,
+);
 
 const half = Math.max(1, Math.floor(cp.size / 2));
 if (half <= 20000) {
   const oldRoot = mth(await leaves(0, half));
   const c = await get(`/v1/logs/${tenant}/proof/consistency?from=${half}&to=${cp.size}`);
-  check(verifyConsistency(half, cp.size, c.proof.map((h) => Buffer.from(h, 'hex')), oldRoot, cp.root), `consistency from size ${half} (root recomputed from entries) to ${cp.size}`);
+  check(
+    verifyConsistency(
+      half,
+      cp.size,
+      c.proof.map((h) => Buffer.from(h, 'hex')),
+      oldRoot,
+      cp.root,
+    ),
+    `consistency from size ${half} (root recomputed from entries) to ${cp.size}`,
+  );
 }
 
 if (args.state) {
@@ -164,11 +222,24 @@ if (args.state) {
     const prev = JSON.parse(readFileSync(args.state, 'utf8'));
     if (prev.size > cp.size) check(false, `log shrank from ${prev.size} to ${cp.size}`);
     else {
-      const c = prev.size === cp.size ? { proof: [] } : await get(`/v1/logs/${tenant}/proof/consistency?from=${prev.size}&to=${cp.size}`);
-      check(verifyConsistency(prev.size, cp.size, c.proof.map((h) => Buffer.from(h, 'hex')), b64(prev.root), cp.root), `consistency with the checkpoint seen before (size ${prev.size})`);
+      const c =
+        prev.size === cp.size
+          ? { proof: [] }
+          : await get(`/v1/logs/${tenant}/proof/consistency?from=${prev.size}&to=${cp.size}`);
+      check(
+        verifyConsistency(
+          prev.size,
+          cp.size,
+          c.proof.map((h) => Buffer.from(h, 'hex')),
+          b64(prev.root),
+          cp.root,
+        ),
+        `consistency with the checkpoint seen before (size ${prev.size})`,
+      );
     }
   }
-  if (failures === 0) writeFileSync(args.state, JSON.stringify({ size: cp.size, root: cp.root.toString('base64') }));
+  if (failures === 0)
+    writeFileSync(args.state, JSON.stringify({ size: cp.size, root: cp.root.toString('base64') }));
 }
 
 console.log(failures === 0 ? 'all checks passed' : `${failures} check(s) FAILED`);

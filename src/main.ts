@@ -39,9 +39,16 @@ export function dataExists(dataDir: string): boolean {
  * first start; a later different setting is refused rather than silently breaking `verify`.
  */
 async function originPrefixOf(store: Store, configured: string | undefined): Promise<string> {
-  const stored = await store.settings.setIfAbsent(ORIGIN_PREFIX_SETTING, configured ?? DEFAULT_ORIGIN_PREFIX);
+  const stored = await store.settings.setIfAbsent(
+    ORIGIN_PREFIX_SETTING,
+    configured ?? DEFAULT_ORIGIN_PREFIX,
+  );
   if (configured !== undefined && configured !== stored) {
-    throw new VeritrailError('validation_failed', `this data folder's logs are signed under origin prefix "${stored}", not "${configured}"; unset VERITRAIL_ORIGIN_PREFIX or use a new data folder`, [{ path: 'originPrefix', message: `must be ${stored} for this data folder` }]);
+    throw new VeritrailError(
+      'validation_failed',
+      `this data folder's logs are signed under origin prefix "${stored}", not "${configured}"; unset VERITRAIL_ORIGIN_PREFIX or use a new data folder`,
+      [{ path: 'originPrefix', message: `must be ${stored} for this data folder` }],
+    );
   }
   return stored;
 }
@@ -51,9 +58,15 @@ async function originPrefixOf(store: Store, configured: string | undefined): Pro
  * never creates a data folder or a signing key: a typo in --data, or a restored backup without
  * its key, is an error rather than a fresh empty log.
  */
-export async function openLocal(config: Pick<Config, 'dataDir'> & Partial<Config>, writerThread = false): Promise<Services> {
+export async function openLocal(
+  config: Pick<Config, 'dataDir'> & Partial<Config>,
+  writerThread = false,
+): Promise<Services> {
   if (!dataExists(config.dataDir)) {
-    throw new VeritrailError('not_found', `no Veritrail data in ${config.dataDir} (start the server once, or pass --data DIR)`);
+    throw new VeritrailError(
+      'not_found',
+      `no Veritrail data in ${config.dataDir} (start the server once, or pass --data DIR)`,
+    );
   }
   const signer = loadOrCreateSigner(config.dataDir, { create: false });
   const store = openStore({ dataDir: config.dataDir, writerThread });
@@ -80,7 +93,10 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(config: Config, opts: { demo?: boolean; onError?: (e: unknown) => void } = {}): Promise<RunningServer> {
+export async function startServer(
+  config: Config,
+  opts: { demo?: boolean; onError?: (e: unknown) => void } = {},
+): Promise<RunningServer> {
   const store = openStore({ dataDir: config.dataDir });
   let originPrefix: string;
   try {
@@ -98,9 +114,15 @@ export async function startServer(config: Config, opts: { demo?: boolean; onErro
     ...(opts.onError ? { onBackgroundError: opts.onError } : {}),
   });
   let generatedAdminToken: string | undefined;
-  if (config.adminToken === undefined && (await store.settings.get(ADMIN_TOKEN_SETTING)) === undefined) {
+  if (
+    config.adminToken === undefined &&
+    (await store.settings.get(ADMIN_TOKEN_SETTING)) === undefined
+  ) {
     const token = `vta_${randomBytes(32).toString('base64url')}`;
-    const stored = await store.settings.setIfAbsent(ADMIN_TOKEN_SETTING, hashToken(token).toString('hex'));
+    const stored = await store.settings.setIfAbsent(
+      ADMIN_TOKEN_SETTING,
+      hashToken(token).toString('hex'),
+    );
     if (stored === hashToken(token).toString('hex')) generatedAdminToken = token;
   }
   let seeded = 0;
@@ -112,7 +134,12 @@ export async function startServer(config: Config, opts: { demo?: boolean; onErro
     await services.checkpointJob.flush();
   }
   services.checkpointJob.start();
-  const app = await buildApp({ services, bodyLimit: config.bodyLimit, logger: config.logRequests, version: VERSION });
+  const app = await buildApp({
+    services,
+    bodyLimit: config.bodyLimit,
+    logger: config.logRequests,
+    version: VERSION,
+  });
   try {
     await app.listen({ port: config.port, host: config.host });
   } catch (e) {

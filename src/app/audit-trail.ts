@@ -39,7 +39,10 @@ export class AuditTrail {
       category: action.startsWith('admin.') ? 'admin' : 'audit',
       outcome: 'success',
       severity: 'info',
-      actor: { id: principalId(principal), type: principal.kind === 'admin' ? 'system' : 'api_key' },
+      actor: {
+        id: principalId(principal),
+        type: principal.kind === 'admin' ? 'system' : 'api_key',
+      },
       targets: [{ id: tenant, type: 'log' }],
       observer: { service: 'veritrail' },
       occurred_at: now,

@@ -6,8 +6,20 @@ import type { EventInput } from '../core/event/index.js';
 
 const USERS = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank'];
 const ADMINS = new Set(['alice', 'erin']);
-const IPS = ['10.0.1.15', '10.0.1.22', '192.168.7.4', '203.0.113.9', '2001:db8::17', '198.51.100.23'];
-const AGENTS = ['Mozilla/5.0 (Macintosh)', 'Mozilla/5.0 (Windows NT 10.0)', 'curl/8.5.0', 'terraform/1.9'];
+const IPS = [
+  '10.0.1.15',
+  '10.0.1.22',
+  '192.168.7.4',
+  '203.0.113.9',
+  '2001:db8::17',
+  '198.51.100.23',
+];
+const AGENTS = [
+  'Mozilla/5.0 (Macintosh)',
+  'Mozilla/5.0 (Windows NT 10.0)',
+  'curl/8.5.0',
+  'terraform/1.9',
+];
 
 /** Mulberry32: a tiny deterministic PRNG so demo data is the same on every machine. */
 function prng(seed: number): () => number {
@@ -31,28 +43,109 @@ export function demoEvents(count: number, endMs: number, seed = 7): EventInput[]
     const at = new Date(endMs - span + Math.floor((i / count) * span)).toISOString();
     const base = {
       tenant: 'demo',
-      actor: { id: user, type: 'user' as const, name: user[0]!.toUpperCase() + user.slice(1), privileged: ADMINS.has(user), roles: ADMINS.has(user) ? ['admin'] : ['member'] },
+      actor: {
+        id: user,
+        type: 'user' as const,
+        name: user[0]!.toUpperCase() + user.slice(1),
+        privileged: ADMINS.has(user),
+        roles: ADMINS.has(user) ? ['admin'] : ['member'],
+      },
       source: { ip: pick(IPS), user_agent: pick(AGENTS) },
-      observer: { service: pick(['billing-api', 'identity', 'reports']), environment: 'production', seq: i },
+      observer: {
+        service: pick(['billing-api', 'identity', 'reports']),
+        environment: 'production',
+        seq: i,
+      },
       correlation: { request_id: `req-${(i * 7919).toString(36)}` },
       occurred_at: at,
     };
     const r = rnd();
     if (r < 0.45) {
       const ok = rnd() > 0.15;
-      out.push({ ...base, action: 'user.login', category: 'authentication', outcome: ok ? 'success' : 'failure', ...(ok ? {} : { reason: 'bad password' }), severity: ok ? 'info' : 'low' });
+      out.push({
+        ...base,
+        action: 'user.login',
+        category: 'authentication',
+        outcome: ok ? 'success' : 'failure',
+        ...(ok ? {} : { reason: 'bad password' }),
+        severity: ok ? 'info' : 'low',
+      });
     } else if (r < 0.75) {
-      out.push({ ...base, action: 'invoice.read', category: 'data', outcome: 'success', targets: [{ id: `inv-${1000 + Math.floor(rnd() * 500)}`, type: 'invoice', data_class: ['financial', 'pii'] }] });
+      out.push({
+        ...base,
+        action: 'invoice.read',
+        category: 'data',
+        outcome: 'success',
+        targets: [
+          {
+            id: `inv-${1000 + Math.floor(rnd() * 500)}`,
+            type: 'invoice',
+            data_class: ['financial', 'pii'],
+          },
+        ],
+      });
     } else if (r < 0.88) {
       const id = `inv-${1000 + Math.floor(rnd() * 500)}`;
-      out.push({ ...base, action: 'invoice.update', category: 'change', outcome: 'success', targets: [{ id, type: 'invoice', data_class: ['financial'], changes: [{ field: 'amount', before: Math.floor(rnd() * 900) + 100, after: Math.floor(rnd() * 900) + 100 }] }] });
+      out.push({
+        ...base,
+        action: 'invoice.update',
+        category: 'change',
+        outcome: 'success',
+        targets: [
+          {
+            id,
+            type: 'invoice',
+            data_class: ['financial'],
+            changes: [
+              {
+                field: 'amount',
+                before: Math.floor(rnd() * 900) + 100,
+                after: Math.floor(rnd() * 900) + 100,
+              },
+            ],
+          },
+        ],
+      });
     } else if (r < 0.94) {
-      out.push({ ...base, action: 'invoice.delete', category: 'data', outcome: 'success', severity: 'medium', targets: [{ id: `inv-${1000 + Math.floor(rnd() * 500)}`, type: 'invoice', data_class: ['financial'] }] });
+      out.push({
+        ...base,
+        action: 'invoice.delete',
+        category: 'data',
+        outcome: 'success',
+        severity: 'medium',
+        targets: [
+          {
+            id: `inv-${1000 + Math.floor(rnd() * 500)}`,
+            type: 'invoice',
+            data_class: ['financial'],
+          },
+        ],
+      });
     } else if (r < 0.98) {
       const target = pick(USERS);
-      out.push({ ...base, action: 'role.grant', category: 'access_control', outcome: ADMINS.has(user) ? 'success' : 'failure', severity: 'high', targets: [{ id: target, type: 'user', changes: [{ field: 'roles', before: ['member'], after: ['member', 'admin'] }] }] });
+      out.push({
+        ...base,
+        action: 'role.grant',
+        category: 'access_control',
+        outcome: ADMINS.has(user) ? 'success' : 'failure',
+        severity: 'high',
+        targets: [
+          {
+            id: target,
+            type: 'user',
+            changes: [{ field: 'roles', before: ['member'], after: ['member', 'admin'] }],
+          },
+        ],
+      });
     } else {
-      out.push({ ...base, action: 'mfa.disable', category: 'account', outcome: 'success', severity: 'critical', targets: [{ id: user, type: 'user' }] });
+      out.push({
+        ...base,
+        action: 'mfa.disable',
+        category: 'account',
+        outcome: 'success',
+        severity: 'critical',
+        targets: [{ id: user, type: 'user' }],
+      });
     }
   }
   // A brute-force burst against one account from one address, near the end of the week.

@@ -26,22 +26,37 @@ export class ExportBundles {
     authorize(p, req.tenant, 'read');
     const limit = req.limit ?? 10_000;
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_EXPORT) {
-      throw new VeritrailError('validation_failed', `limit: must be from 1 to ${MAX_EXPORT}`, [{ path: 'limit', message: `must be from 1 to ${MAX_EXPORT}` }]);
+      throw new VeritrailError('validation_failed', `limit: must be from 1 to ${MAX_EXPORT}`, [
+        { path: 'limit', message: `must be from 1 to ${MAX_EXPORT}` },
+      ]);
     }
     const query = parseQuery(req.q ?? '');
     await this.audit.record(p, 'audit.export', req.tenant, { q: req.q ?? '', limit });
     const cp = await this.ledger.sign(req.tenant);
-    if (!cp || cp.size === 0) throw new VeritrailError('not_found', `tenant ${req.tenant} has no log yet`);
+    if (!cp || cp.size === 0)
+      throw new VeritrailError('not_found', `tenant ${req.tenant} has no log yet`);
     const entries: BundleEntry[] = [];
     let after: SearchPosition | undefined;
     while (entries.length < limit) {
-      const page = await this.store.search({ tenant: req.tenant, query, belowSeq: cp.size, limit: Math.min(1000, limit - entries.length), ...(after ? { after } : {}) });
+      const page = await this.store.search({
+        tenant: req.tenant,
+        query,
+        belowSeq: cp.size,
+        limit: Math.min(1000, limit - entries.length),
+        ...(after ? { after } : {}),
+      });
       if (page.length === 0) break;
       for (const r of page) {
         after = r;
         if (r.event === null || r.salt === null) continue;
         const proof = await this.ledger.inclusion(req.tenant, r.seq, cp.size);
-        entries.push({ seq: r.seq, event: r.event, salt: r.salt.toString('hex'), leaf_input: r.leafInput, proof: proof.proof.map((h) => h.toString('hex')) });
+        entries.push({
+          seq: r.seq,
+          event: r.event,
+          salt: r.salt.toString('hex'),
+          leaf_input: r.leafInput,
+          proof: proof.proof.map((h) => h.toString('hex')),
+        });
       }
     }
     entries.sort((a, b) => a.seq - b.seq);

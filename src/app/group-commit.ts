@@ -42,7 +42,10 @@ export class GroupCommit {
     while (this.queue.length > 0) {
       const group: Waiter[] = [];
       let n = 0;
-      while (this.queue.length > 0 && (group.length === 0 || n + this.queue[0]!.batch.length <= this.maxEvents)) {
+      while (
+        this.queue.length > 0 &&
+        (group.length === 0 || n + this.queue[0]!.batch.length <= this.maxEvents)
+      ) {
         const w = this.queue.shift()!;
         group.push(w);
         n += w.batch.length;

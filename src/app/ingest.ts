@@ -25,12 +25,21 @@ export class Ingest {
    * Validates every event first: one bad event rejects the whole batch with an issue per bad
    * field, each path prefixed with the event's position (`events.3.actor.id`).
    */
-  async ingest(inputs: readonly unknown[], principal: Principal, pathPrefix = 'events'): Promise<Appended[]> {
-    if (inputs.length === 0) throw new VeritrailError('validation_failed', 'no events given', [{ path: pathPrefix, message: 'must contain at least one event' }]);
-    if (inputs.length > LIMITS.batchSize) {
-      throw new VeritrailError('payload_too_large', `at most ${LIMITS.batchSize} events per batch`, [
-        { path: pathPrefix, message: `has ${inputs.length} events; at most ${LIMITS.batchSize}` },
+  async ingest(
+    inputs: readonly unknown[],
+    principal: Principal,
+    pathPrefix = 'events',
+  ): Promise<Appended[]> {
+    if (inputs.length === 0)
+      throw new VeritrailError('validation_failed', 'no events given', [
+        { path: pathPrefix, message: 'must contain at least one event' },
       ]);
+    if (inputs.length > LIMITS.batchSize) {
+      throw new VeritrailError(
+        'payload_too_large',
+        `at most ${LIMITS.batchSize} events per batch`,
+        [{ path: pathPrefix, message: `has ${inputs.length} events; at most ${LIMITS.batchSize}` }],
+      );
     }
     const receivedAt = this.deps.clock.now().toISOString();
     const ctx = { defaultTenant: homeTenant(principal), receivedAt, newId: uuidv7 };
@@ -46,18 +55,39 @@ export class Ingest {
         return void issues.push(...r.error);
       }
       const canonical = canonicalJson(r.value);
-      if (canonical.length > LIMITS.eventBytes / 3 && Buffer.byteLength(canonical) > LIMITS.eventBytes) {
+      if (
+        canonical.length > LIMITS.eventBytes / 3 &&
+        Buffer.byteLength(canonical) > LIMITS.eventBytes
+      ) {
         bad.add(i);
-        issues.push({ path: path === '' ? '(event)' : path, message: `event is ${Buffer.byteLength(canonical)} bytes of canonical JSON; at most ${LIMITS.eventBytes}` });
+        issues.push({
+          path: path === '' ? '(event)' : path,
+          message: `event is ${Buffer.byteLength(canonical)} bytes of canonical JSON; at most ${LIMITS.eventBytes}`,
+        });
       }
-      batch.push({ event: r.value, canonical, salt: salts.subarray(i * SALT_BYTES, (i + 1) * SALT_BYTES) });
+      batch.push({
+        event: r.value,
+        canonical,
+        salt: salts.subarray(i * SALT_BYTES, (i + 1) * SALT_BYTES),
+      });
     });
     if (issues.length > 0) {
-      const what = inputs.length === 1 ? 'the event is invalid' : `${bad.size} of ${inputs.length} events are invalid`;
-      throw new VeritrailError('validation_failed', `${what}; nothing was stored`, issues.slice(0, 100));
+      const what =
+        inputs.length === 1
+          ? 'the event is invalid'
+          : `${bad.size} of ${inputs.length} events are invalid`;
+      throw new VeritrailError(
+        'validation_failed',
+        `${what}; nothing was stored`,
+        issues.slice(0, 100),
+      );
     }
     for (const tenant of new Set(batch.map((b) => b.event.tenant))) {
-      if (tenant === SYSTEM_TENANT) throw new VeritrailError('forbidden', `the ${SYSTEM_TENANT} log is written only by Veritrail itself`);
+      if (tenant === SYSTEM_TENANT)
+        throw new VeritrailError(
+          'forbidden',
+          `the ${SYSTEM_TENANT} log is written only by Veritrail itself`,
+        );
       authorize(principal, tenant, 'ingest');
     }
     return this.commitBatch(batch);
@@ -67,14 +97,20 @@ export class Ingest {
   append(events: readonly StoredEvent[]): Promise<Appended[]> {
     const salts = randomBytes(SALT_BYTES * events.length);
     return this.commitBatch(
-      events.map((event, i) => ({ event, canonical: canonicalJson(event), salt: salts.subarray(i * SALT_BYTES, (i + 1) * SALT_BYTES) })),
+      events.map((event, i) => ({
+        event,
+        canonical: canonicalJson(event),
+        salt: salts.subarray(i * SALT_BYTES, (i + 1) * SALT_BYTES),
+      })),
     );
   }
 
   private async commitBatch(batch: readonly AppendInput[]): Promise<Appended[]> {
     const appended = await this.deps.commit.append(batch);
     if (this.deps.onAppended) {
-      const fresh = appended.flatMap((a, i) => (a.duplicate ? [] : [{ event: batch[i]!.event, seq: a.seq }]));
+      const fresh = appended.flatMap((a, i) =>
+        a.duplicate ? [] : [{ event: batch[i]!.event, seq: a.seq }],
+      );
       if (fresh.length > 0) this.deps.onAppended(fresh);
     }
     return appended;

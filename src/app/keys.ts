@@ -14,7 +14,14 @@ const TOKEN = /^vt_([a-z0-9]{12})_([A-Za-z0-9_-]{43})$/;
 
 /** The public JSON form of a key (snake_case like the rest of the API; never the secret). */
 export function keyView(k: ApiKeyRecord) {
-  return { id: k.id, tenant: k.tenant, name: k.name, scopes: k.scopes, created_at: k.createdAt, revoked_at: k.revokedAt };
+  return {
+    id: k.id,
+    tenant: k.tenant,
+    name: k.name,
+    scopes: k.scopes,
+    created_at: k.createdAt,
+    revoked_at: k.revokedAt,
+  };
 }
 
 export function hashToken(token: string): Buffer {
@@ -28,15 +35,28 @@ export class ApiKeys {
     private readonly adminTokenHash: () => Promise<Buffer | undefined>,
   ) {}
 
-  async create(input: { tenant: string; name: string; scopes: readonly string[] }): Promise<{ key: ApiKeyRecord; token: string }> {
-    if (!TENANT_PATTERN.test(input.tenant)) throw invalid('tenant', 'must match ^[a-z0-9][a-z0-9_-]{0,62}$');
-    if (input.name.length === 0 || input.name.length > 200) throw invalid('name', 'must be 1 to 200 characters');
+  async create(input: {
+    tenant: string;
+    name: string;
+    scopes: readonly string[];
+  }): Promise<{ key: ApiKeyRecord; token: string }> {
+    if (!TENANT_PATTERN.test(input.tenant))
+      throw invalid('tenant', 'must match ^[a-z0-9][a-z0-9_-]{0,62}$');
+    if (input.name.length === 0 || input.name.length > 200)
+      throw invalid('name', 'must be 1 to 200 characters');
     const scopes = [...new Set(input.scopes)];
     const unknown = scopes.filter((s) => !SCOPES.includes(s as Scope));
     if (scopes.length === 0 || unknown.length > 0) {
-      throw invalid('scopes', `must be one or more of ${SCOPES.join(', ')}${unknown.length ? `; unknown: ${unknown.join(', ')}` : ''}`);
+      throw invalid(
+        'scopes',
+        `must be one or more of ${SCOPES.join(', ')}${unknown.length ? `; unknown: ${unknown.join(', ')}` : ''}`,
+      );
     }
-    const id = randomBytes(9).toString('base64url').toLowerCase().replace(/[^a-z0-9]/g, '0').slice(0, 12);
+    const id = randomBytes(9)
+      .toString('base64url')
+      .toLowerCase()
+      .replace(/[^a-z0-9]/g, '0')
+      .slice(0, 12);
     const token = `vt_${id}_${randomBytes(32).toString('base64url')}`;
     const key: ApiKeyRecord = {
       id,

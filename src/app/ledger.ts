@@ -40,7 +40,11 @@ export class Ledger {
     const latest = await this.checkpoints.latest(tenant);
     if (latest && latest.size >= head.size) return latest;
     if (head.size === 0 && latest) return latest;
-    const body = formatCheckpoint({ origin: this.origin(tenant), size: head.size, root: head.root });
+    const body = formatCheckpoint({
+      origin: this.origin(tenant),
+      size: head.size,
+      root: head.root,
+    });
     const cp: StoredCheckpoint = {
       tenant,
       size: head.size,
@@ -56,7 +60,8 @@ export class Ledger {
   async checkpoint(tenant: string): Promise<StoredCheckpoint> {
     const latest = await this.checkpoints.latest(tenant);
     if (latest) return latest;
-    if ((await this.store.head(tenant)).size === 0) throw new VeritrailError('not_found', `tenant ${tenant} has no log yet`);
+    if ((await this.store.head(tenant)).size === 0)
+      throw new VeritrailError('not_found', `tenant ${tenant} has no log yet`);
     return (await this.sign(tenant))!;
   }
 
@@ -68,7 +73,8 @@ export class Ledger {
     const current = await this.sizeOf(tenant);
     if (size < 1 || size > current) throw bad('size', `must be from 1 to the log size ${current}`);
     if (index < 0 || index >= size) throw bad('index', `must be below size ${size}`);
-    const read = (refs: Parameters<EventStore['readHashes']>[1]) => this.store.readHashes(tenant, refs);
+    const read = (refs: Parameters<EventStore['readHashes']>[1]) =>
+      this.store.readHashes(tenant, refs);
     const [leaf] = await this.store.readHashes(tenant, [{ level: 0, index }]);
     return { index, size, leafHash: leaf!, proof: await inclusionProof(index, size, read) };
   }
@@ -76,14 +82,17 @@ export class Ledger {
   async consistency(tenant: string, from: number, to: number) {
     const current = await this.sizeOf(tenant);
     if (to < 1 || to > current) throw bad('to', `must be from 1 to the log size ${current}`);
-    if (from < 1 || from > to) throw bad('from', `must be from 1 to ${to} (a proof from size 0 is refused)`);
-    const read = (refs: Parameters<EventStore['readHashes']>[1]) => this.store.readHashes(tenant, refs);
+    if (from < 1 || from > to)
+      throw bad('from', `must be from 1 to ${to} (a proof from size 0 is refused)`);
+    const read = (refs: Parameters<EventStore['readHashes']>[1]) =>
+      this.store.readHashes(tenant, refs);
     return { from, to, proof: await consistencyProof(from, to, read) };
   }
 
   async entries(tenant: string, start: number, end: number) {
     const current = await this.sizeOf(tenant);
-    if (start < 0 || start >= Math.max(current, 1)) throw bad('start', `must be from 0 to ${Math.max(current - 1, 0)}`);
+    if (start < 0 || start >= Math.max(current, 1))
+      throw bad('start', `must be from 0 to ${Math.max(current - 1, 0)}`);
     if (end <= start) throw bad('end', 'must be greater than start');
     if (end - start > MAX_ENTRIES) throw bad('end', `at most ${MAX_ENTRIES} entries per call`);
     const rows = await this.store.range(tenant, start, Math.min(end, current));

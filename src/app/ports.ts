@@ -148,7 +148,10 @@ export interface VerifySource {
    * All stored tree hashes of a tenant in creation order: keyed by the stored-hash index of
    * Go's sumdb/tlog layout, so a verifier that rebuilds the tree compares node by node.
    */
-  treeHashes(tenant: string, pageSize: number): AsyncIterable<readonly { sidx: number; hash: Buffer }[]>;
+  treeHashes(
+    tenant: string,
+    pageSize: number,
+  ): AsyncIterable<readonly { sidx: number; hash: Buffer }[]>;
   /** The size the store claims for the tenant's log. */
   claimedSize(tenant: string): Promise<number>;
 }

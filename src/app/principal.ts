@@ -6,7 +6,12 @@ export const SYSTEM_TENANT = '_system';
 
 export type Principal =
   | { readonly kind: 'admin' }
-  | { readonly kind: 'key'; readonly keyId: string; readonly tenant: string; readonly scopes: readonly Scope[] };
+  | {
+      readonly kind: 'key';
+      readonly keyId: string;
+      readonly tenant: string;
+      readonly scopes: readonly Scope[];
+    };
 
 /** The actor id recorded in `audit.*` events for this principal (never a secret). */
 export function principalId(p: Principal): string {
@@ -27,12 +32,18 @@ export function homeTenant(p: Principal): string {
 export function authorize(p: Principal, tenant: string, scope: Scope): void {
   if (p.kind === 'admin') {
     if (tenant === SYSTEM_TENANT && scope === 'ingest') {
-      throw new VeritrailError('forbidden', `the ${SYSTEM_TENANT} log is written only by Veritrail itself`);
+      throw new VeritrailError(
+        'forbidden',
+        `the ${SYSTEM_TENANT} log is written only by Veritrail itself`,
+      );
     }
     return;
   }
   if (p.tenant !== tenant) {
-    throw new VeritrailError('forbidden', `this API key is bound to tenant "${p.tenant}", not "${tenant}"`);
+    throw new VeritrailError(
+      'forbidden',
+      `this API key is bound to tenant "${p.tenant}", not "${tenant}"`,
+    );
   }
   if (!p.scopes.includes(scope) && !p.scopes.includes('admin')) {
     throw new VeritrailError('forbidden', `this API key lacks the "${scope}" scope`);

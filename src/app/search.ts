@@ -52,11 +52,13 @@ export class Search {
 
   async search(p: Principal, req: SearchRequest): Promise<SearchPage> {
     const limit = req.limit ?? DEFAULT_LIMIT;
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) throw bad('limit', `must be an integer from 1 to ${MAX_LIMIT}`);
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT)
+      throw bad('limit', `must be an integer from 1 to ${MAX_LIMIT}`);
     let query: QueryNode = parseQuery(req.q ?? '');
     const sinceMs = instant('since', req.since);
     const untilMs = instant('until', req.until);
-    if (sinceMs !== undefined && untilMs !== undefined && sinceMs > untilMs) throw bad('until', 'must not be before since');
+    if (sinceMs !== undefined && untilMs !== undefined && sinceMs > untilMs)
+      throw bad('until', 'must not be before since');
     const after = req.cursor === undefined ? undefined : decodeCursor(req.cursor);
     query = this.scope(p, req.tenant, query);
     await this.audit.record(p, 'audit.search', req.tenant, {
@@ -88,7 +90,10 @@ export class Search {
   private scope(p: Principal, tenant: string, query: QueryNode): QueryNode {
     if (tenant === SYSTEM_TENANT && p.kind === 'key') {
       authorize(p, p.tenant, 'admin');
-      return { type: 'and', children: [query, parseQuery(`targets.id:${JSON.stringify(p.tenant)}`)] } as QueryNode;
+      return {
+        type: 'and',
+        children: [query, parseQuery(`targets.id:${JSON.stringify(p.tenant)}`)],
+      };
     }
     authorize(p, tenant, 'read');
     return query;
@@ -97,7 +102,8 @@ export class Search {
   async read(p: Principal, tenant: string, id: string) {
     if (tenant === SYSTEM_TENANT) {
       const page = await this.search(p, { tenant, q: `id:${JSON.stringify(id)}`, limit: 1 });
-      if (page.events.length === 0) throw new VeritrailError('not_found', `no event ${id} in tenant ${tenant}`);
+      if (page.events.length === 0)
+        throw new VeritrailError('not_found', `no event ${id} in tenant ${tenant}`);
     } else {
       authorize(p, tenant, 'read');
     }

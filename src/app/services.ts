@@ -35,7 +35,11 @@ export function createServices(opts: ServicesOptions) {
   const ledger = new Ledger(store.events, store.checkpoints, opts.signer, clock, {
     originPrefix: opts.originPrefix ?? 'localhost/veritrail',
   });
-  const job = new CheckpointJob(ledger, opts.checkpointIntervalMs ?? 1000, opts.onBackgroundError ?? (() => {}));
+  const job = new CheckpointJob(
+    ledger,
+    opts.checkpointIntervalMs ?? 1000,
+    opts.onBackgroundError ?? (() => {}),
+  );
   const commit = new GroupCommit(store.events);
   const ingest = new Ingest({
     commit,
@@ -65,7 +69,10 @@ export function createServices(opts: ServicesOptions) {
       const out: TenantVerification[] = [];
       const payloads = threadPayloadChecker();
       try {
-        for (const t of all) out.push(await verifyTenant(t, store.audit, store.checkpoints, ledger.verifierKey(t), payloads));
+        for (const t of all)
+          out.push(
+            await verifyTenant(t, store.audit, store.checkpoints, ledger.verifierKey(t), payloads),
+          );
       } finally {
         await payloads.close();
       }

@@ -4,11 +4,15 @@ import { fileURLToPath } from 'node:url';
 import { parentPort, Worker } from 'node:worker_threads';
 import { checkPayloadPage, type PayloadFailure, type PayloadPage } from './verify-payload.js';
 
-export type PayloadChecker = ((page: PayloadPage) => Promise<PayloadFailure | undefined>) & { close(): Promise<void> };
+export type PayloadChecker = ((page: PayloadPage) => Promise<PayloadFailure | undefined>) & {
+  close(): Promise<void>;
+};
 
 /** In this thread: for tests and for machines with one core. */
 export function localPayloadChecker(): PayloadChecker {
-  return Object.assign((page: PayloadPage) => Promise.resolve(checkPayloadPage(page)), { close: () => Promise.resolve() });
+  return Object.assign((page: PayloadPage) => Promise.resolve(checkPayloadPage(page)), {
+    close: () => Promise.resolve(),
+  });
 }
 
 /** On a worker thread; falls back to this thread when the compiled worker is not found (tests). */
@@ -24,11 +28,16 @@ export function threadPayloadChecker(): PayloadChecker {
     (page: PayloadPage) =>
       new Promise<PayloadFailure | undefined>((resolve) => {
         waiting.push(resolve);
-        worker.postMessage(page, [page.seqs.buffer, page.salts.buffer, page.purged.buffer] as ArrayBuffer[]);
+        worker.postMessage(page, [
+          page.seqs.buffer,
+          page.salts.buffer,
+          page.purged.buffer,
+        ] as ArrayBuffer[]);
       }),
     { close: () => worker.terminate().then(() => undefined) },
   );
 }
 
 const port = parentPort;
-if (port) port.on('message', (page: PayloadPage) => port.postMessage(checkPayloadPage(page) ?? null));
+if (port)
+  port.on('message', (page: PayloadPage) => port.postMessage(checkPayloadPage(page) ?? null));

@@ -48,7 +48,8 @@ export function checkPayloadPage(p: PayloadPage): PayloadFailure | undefined {
   for (let i = 0; i < p.seqs.length; i++) {
     const seq = p.seqs[i]!;
     if (p.purged[i] === 1) continue;
-    if (p.purged[i] === 2) return { seq, message: `seq ${seq}: payload and salt must be purged together` };
+    if (p.purged[i] === 2)
+      return { seq, message: `seq ${seq}: payload and salt must be purged together` };
     const id = p.strings[i * 3]!;
     const canonical = p.strings[i * 3 + 1]!;
     const leafInput = p.strings[i * 3 + 2]!;
@@ -61,7 +62,10 @@ export function checkPayloadPage(p: PayloadPage): PayloadFailure | undefined {
       leafInputFor({ id, tenant: p.tenant, received_at: receivedAt }, digest) !== leafInput ||
       !canonical.includes(`"id":${s(id)},`) ||
       !canonical.includes(`"received_at":${s(receivedAt)},`) ||
-      !(canonical.includes(`"tenant":${tenantJson},`) || canonical.endsWith(`"tenant":${tenantJson}}`))
+      !(
+        canonical.includes(`"tenant":${tenantJson},`) ||
+        canonical.endsWith(`"tenant":${tenantJson}}`)
+      )
     ) {
       return { seq, message: `seq ${seq}: event or salt does not match the committed leaf` };
     }

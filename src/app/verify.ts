@@ -6,7 +6,12 @@
 import { parseCheckpoint, verifyNote } from '../core/checkpoint/index.js';
 import { leafHash, MerkleFrontier, storedHashIndex } from '../core/merkle/index.js';
 import type { CheckpointStore, VerifyRow, VerifySource } from './ports.js';
-import { checkPayloadPage, toPayloadPage, type PayloadFailure, type PayloadPage } from './verify-payload.js';
+import {
+  checkPayloadPage,
+  toPayloadPage,
+  type PayloadFailure,
+  type PayloadPage,
+} from './verify-payload.js';
 
 export type VerifyProblem =
   | 'seq_out_of_order'
@@ -23,7 +28,11 @@ export interface TenantVerification {
   readonly size: number;
   readonly purged: number;
   readonly checkpoints: number;
-  readonly failure?: { readonly problem: VerifyProblem; readonly seq: number | null; readonly message: string };
+  readonly failure?: {
+    readonly problem: VerifyProblem;
+    readonly seq: number | null;
+    readonly message: string;
+  };
 }
 
 interface Failure {
@@ -39,7 +48,8 @@ export async function verifyTenant(
   source: VerifySource,
   checkpoints: CheckpointStore,
   verifierKey: string,
-  checkPayloads: (page: PayloadPage) => Promise<PayloadFailure | undefined> = (p) => Promise.resolve(checkPayloadPage(p)),
+  checkPayloads: (page: PayloadPage) => Promise<PayloadFailure | undefined> = (p) =>
+    Promise.resolve(checkPayloadPage(p)),
 ): Promise<TenantVerification> {
   const cps = await checkpoints.list(tenant);
   let cpAt = 0;
@@ -60,11 +70,24 @@ export async function verifyTenant(
       const cp = cps[cpAt]!;
       const sig = verifyNote(cp.note, verifierKey);
       const body = sig.ok ? parseCheckpoint(sig.value.body) : undefined;
-      if (!sig.ok || !body?.ok || body.value.size !== cp.size || !Buffer.from(body.value.root).equals(cp.root)) {
-        return { problem: 'checkpoint_signature', seq: null, message: `checkpoint at size ${cp.size} has no valid signature by ${verifierKey.split('+')[0]} or does not match its stored fields` };
+      if (
+        !sig.ok ||
+        !body?.ok ||
+        body.value.size !== cp.size ||
+        !Buffer.from(body.value.root).equals(cp.root)
+      ) {
+        return {
+          problem: 'checkpoint_signature',
+          seq: null,
+          message: `checkpoint at size ${cp.size} has no valid signature by ${verifierKey.split('+')[0]} or does not match its stored fields`,
+        };
       }
       if (!frontier.root().equals(cp.root)) {
-        return { problem: 'checkpoint_mismatch', seq: null, message: `checkpoint at size ${cp.size} does not match the tree recomputed from the stored events` };
+        return {
+          problem: 'checkpoint_mismatch',
+          seq: null,
+          message: `checkpoint at size ${cp.size} does not match the tree recomputed from the stored events`,
+        };
       }
       cpAt++;
     }
@@ -78,14 +101,19 @@ export async function verifyTenant(
     const payload = checkPayloads(toPayloadPage(tenant, page));
     const tree = await checkTreePage(page);
     const bad = await payload;
-    if (bad && (!tree || bad.seq <= (tree.seq ?? Infinity))) return done({ problem: 'payload_tampered', ...bad });
+    if (bad && (!tree || bad.seq <= (tree.seq ?? Infinity)))
+      return done({ problem: 'payload_tampered', ...bad });
     if (tree) return done(tree);
   }
   async function checkTreePage(page: readonly VerifyRow[]): Promise<Failure | undefined> {
     for (const row of page) {
       const seq = frontier.size;
       if (row.seq !== seq) {
-        return { problem: 'seq_out_of_order', seq: Math.min(seq, row.seq), message: `expected seq ${seq}, found seq ${row.seq}: an entry is missing, duplicated or out of order` };
+        return {
+          problem: 'seq_out_of_order',
+          seq: Math.min(seq, row.seq),
+          message: `expected seq ${seq}, found seq ${row.seq}: an entry is missing, duplicated or out of order`,
+        };
       }
       if (row.canonical === null) purged++;
       // Merge-join the recomputed nodes with the stored ones (both in stored-hash-index order):
@@ -96,11 +124,19 @@ export async function verifyTenant(
         if (next === undefined) continue;
         const sidx = storedHashIndex(node.ref.level, node.ref.index);
         if (next.sidx < sidx) {
-          return { problem: 'tree_hash_mismatch', seq, message: `seq ${seq}: a stored tree hash (index ${next.sidx}) belongs to no node of the recomputed tree` };
+          return {
+            problem: 'tree_hash_mismatch',
+            seq,
+            message: `seq ${seq}: a stored tree hash (index ${next.sidx}) belongs to no node of the recomputed tree`,
+          };
         }
         if (next.sidx === sidx) {
           if (!next.hash.equals(node.hash)) {
-            return { problem: node.ref.level === 0 ? 'leaf_mismatch' : 'tree_hash_mismatch', seq, message: `seq ${seq}: stored tree hash (level ${node.ref.level}, index ${node.ref.index}) does not match the recomputed one` };
+            return {
+              problem: node.ref.level === 0 ? 'leaf_mismatch' : 'tree_hash_mismatch',
+              seq,
+              message: `seq ${seq}: stored tree hash (level ${node.ref.level}, index ${node.ref.index}) does not match the recomputed one`,
+            };
           }
           stored.advance();
         }
@@ -112,12 +148,25 @@ export async function verifyTenant(
   }
   const claimed = await source.claimedSize(tenant);
   if (claimed !== frontier.size) {
-    return done({ problem: 'size_mismatch', seq: Math.min(claimed, frontier.size), message: `the log claims ${claimed} entries but ${frontier.size} are stored` });
+    return done({
+      problem: 'size_mismatch',
+      seq: Math.min(claimed, frontier.size),
+      message: `the log claims ${claimed} entries but ${frontier.size} are stored`,
+    });
   }
   await stored.fill();
-  if (stored.current() !== undefined) return done({ problem: 'tree_hash_mismatch', seq: frontier.size, message: 'stored tree hashes beyond the last entry' });
+  if (stored.current() !== undefined)
+    return done({
+      problem: 'tree_hash_mismatch',
+      seq: frontier.size,
+      message: 'stored tree hashes beyond the last entry',
+    });
   if (cpAt < cps.length) {
-    return done({ problem: 'checkpoint_mismatch', seq: frontier.size, message: `checkpoint at size ${cps[cpAt]!.size} is beyond the ${frontier.size} stored entries: the log was truncated or rewritten` });
+    return done({
+      problem: 'checkpoint_mismatch',
+      seq: frontier.size,
+      message: `checkpoint at size ${cps[cpAt]!.size} is beyond the ${frontier.size} stored entries: the log was truncated or rewritten`,
+    });
   }
   return done();
 }

@@ -24,9 +24,14 @@ export function createClient(url: string, token: string | undefined): Client {
       throw new VeritrailError('unavailable', `cannot reach ${base}: ${(e as Error).message}`);
     }
     if (!res.ok) {
-      const payload = (await res.json().catch(() => undefined)) as { error?: { code: ErrorCode; message: string; details?: Issue[] } } | undefined;
+      const payload = (await res.json().catch(() => undefined)) as
+        { error?: { code: ErrorCode; message: string; details?: Issue[] } } | undefined;
       const err = payload?.error;
-      throw new VeritrailError(err?.code ?? 'unavailable', err?.message ?? `HTTP ${res.status} from ${base}${path}`, err?.details ?? []);
+      throw new VeritrailError(
+        err?.code ?? 'unavailable',
+        err?.message ?? `HTTP ${res.status} from ${base}${path}`,
+        err?.details ?? [],
+      );
     }
     return res;
   };

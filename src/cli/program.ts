@@ -23,11 +23,15 @@ export async function runCli(argv: readonly string[]): Promise<number> {
   verifyCommands(program, out);
   for (const c of program.commands) c.exitOverride();
   try {
-    await program.parseAsync(argv as string[], { from: 'user' });
+    await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
   } catch (e) {
     if (e instanceof CommanderError) {
-      return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? EXIT.ok : EXIT.usage;
+      return e.code === 'commander.helpDisplayed' ||
+        e.code === 'commander.version' ||
+        e.code === 'commander.help'
+        ? EXIT.ok
+        : EXIT.usage;
     }
     if (e instanceof VeritrailError) {
       out().error(e.message, e.details, e.code);

@@ -13,10 +13,18 @@ export const configSchema = z.strictObject({
   adminToken: z.string().min(16, 'must be at least 16 characters').max(512).optional(),
   originPrefix: z
     .string()
-    .regex(/^[A-Za-z0-9.-]+(?::\d+)?(?:\/[A-Za-z0-9._-]+)*$/, 'must look like host/path, e.g. audit.example.com/veritrail')
+    .regex(
+      /^[A-Za-z0-9.-]+(?::\d+)?(?:\/[A-Za-z0-9._-]+)*$/,
+      'must look like host/path, e.g. audit.example.com/veritrail',
+    )
     .optional(),
   checkpointIntervalMs: z.coerce.number().int().min(10).max(3_600_000).default(1000),
-  bodyLimit: z.coerce.number().int().min(1024).max(256 * 1024 * 1024).default(16 * 1024 * 1024),
+  bodyLimit: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(256 * 1024 * 1024)
+    .default(16 * 1024 * 1024),
   logRequests: z.boolean().default(false),
 });
 
@@ -32,7 +40,9 @@ const ENV: Record<string, keyof Config> = {
   VERITRAIL_BODY_LIMIT: 'bodyLimit',
 };
 
-export function fromEnv(env: NodeJS.ProcessEnv = process.env): Partial<Record<keyof Config, string>> {
+export function fromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+): Partial<Record<keyof Config, string>> {
   const out: Partial<Record<keyof Config, string>> = {};
   for (const [name, key] of Object.entries(ENV)) {
     const v = env[name];
@@ -42,12 +52,19 @@ export function fromEnv(env: NodeJS.ProcessEnv = process.env): Partial<Record<ke
 }
 
 /** Flags win over the environment, which wins over defaults. */
-export function loadConfig(flags: Partial<Record<keyof Config, unknown>>, env: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfig(
+  flags: Partial<Record<keyof Config, unknown>>,
+  env: NodeJS.ProcessEnv = process.env,
+): Config {
   const defined = Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined));
   const r = configSchema.safeParse({ ...fromEnv(env), ...defined });
   if (!r.success) {
     const details = issuesFromZod(r.error);
-    throw new VeritrailError('validation_failed', `invalid configuration: ${details.map((d) => `${d.path} ${d.message}`).join('; ')}`, details);
+    throw new VeritrailError(
+      'validation_failed',
+      `invalid configuration: ${details.map((d) => `${d.path} ${d.message}`).join('; ')}`,
+      details,
+    );
   }
   return r.data;
 }
@@ -56,6 +73,10 @@ export function loadConfig(flags: Partial<Record<keyof Config, unknown>>, env: N
 export function clientEnv(env: NodeJS.ProcessEnv = process.env): { url?: string; token?: string } {
   return {
     ...(env.VERITRAIL_URL ? { url: env.VERITRAIL_URL } : {}),
-    ...(env.VERITRAIL_TOKEN ? { token: env.VERITRAIL_TOKEN } : env.VERITRAIL_ADMIN_TOKEN ? { token: env.VERITRAIL_ADMIN_TOKEN } : {}),
+    ...(env.VERITRAIL_TOKEN
+      ? { token: env.VERITRAIL_TOKEN }
+      : env.VERITRAIL_ADMIN_TOKEN
+        ? { token: env.VERITRAIL_ADMIN_TOKEN }
+        : {}),
   };
 }

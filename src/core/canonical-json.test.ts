@@ -16,7 +16,10 @@ describe.skipIf(!have)('RFC 8785 vectors (../shared/vectors/rfc8785-jcs)', () =>
       const input: unknown = JSON.parse(readFileSync(join(dir, 'input', name), 'utf8'));
       const expected = readFileSync(join(dir, 'output', name));
       expect(Buffer.from(canonicalJson(input), 'utf8').equals(expected)).toBe(true);
-      const hex = readFileSync(join(dir, 'outhex', name.replace('.json', '.txt')), 'utf8').replace(/\s+/g, '');
+      const hex = readFileSync(join(dir, 'outhex', name.replace('.json', '.txt')), 'utf8').replace(
+        /\s+/g,
+        '',
+      );
       expect(Buffer.from(canonicalJson(input), 'utf8').toString('hex')).toBe(hex.toLowerCase());
     });
   }
@@ -44,7 +47,11 @@ describe('canonical JSON properties', () => {
 describe('agrees with the reference RFC 8785 implementation', () => {
   it('on random JSON, including unicode keys and extreme numbers', async () => {
     const { default: reference } = await import('canonicalize');
-    const key = fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.string({ unit: 'binary' }));
+    const key = fc.oneof(
+      fc.string(),
+      fc.string({ unit: 'grapheme' }),
+      fc.string({ unit: 'binary' }),
+    );
     const value = fc.letrec((tie) => ({
       v: fc.oneof(
         { depthSize: 'small' },

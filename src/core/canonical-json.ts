@@ -12,7 +12,12 @@
  */
 import { configure } from 'safe-stable-stringify';
 
-const stringify = configure({ deterministic: true, strict: true, bigint: false, circularValue: Error });
+const stringify = configure({
+  deterministic: true,
+  strict: true,
+  bigint: false,
+  circularValue: Error,
+});
 
 export function canonicalJson(value: unknown): string {
   const out = stringify(value);

@@ -9,11 +9,17 @@ let readKey: string;
 let otherKey: string;
 let acmeAdmin: string;
 
-const ev = (over: Record<string, unknown> = {}) => ({ action: 'user.login', actor: { id: 'alice' }, outcome: 'success', ...over });
+const ev = (over: Record<string, unknown> = {}) => ({
+  action: 'user.login',
+  actor: { id: 'alice' },
+  outcome: 'success',
+  ...over,
+});
 
 beforeAll(async () => {
   t = await testApp({ bodyLimit: 256 * 1024 });
-  const mk = async (tenant: string, scopes: string[]) => (await t.services.keys.create({ tenant, name: 't', scopes })).token;
+  const mk = async (tenant: string, scopes: string[]) =>
+    (await t.services.keys.create({ tenant, name: 't', scopes })).token;
   ingestKey = await mk('acme', ['ingest']);
   readKey = await mk('acme', ['read']);
   acmeAdmin = await mk('acme', ['admin']);
@@ -22,17 +28,27 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const post = (body: unknown, token = ingestKey, headers: Record<string, string> = {}) =>
-  t.app.inject({ method: 'POST', url: '/v1/events', headers: { ...auth(token), ...headers }, payload: body as object });
-const get = (url: string, token = readKey) => t.app.inject({ method: 'GET', url, headers: auth(token) });
+  t.app.inject({
+    method: 'POST',
+    url: '/v1/events',
+    headers: { ...auth(token), ...headers },
+    payload: body as object,
+  });
+const get = (url: string, token = readKey) =>
+  t.app.inject({ method: 'GET', url, headers: auth(token) });
 
 describe('POST /v1/events', () => {
   it('appends one event and a batch, returning positions and leaf hashes', async () => {
     const one = await post(ev());
     expect(one.statusCode).toBe(201);
-    const body = one.json<{ events: { id: string; tenant: string; seq: number; leaf_hash: string }[] }>();
+    const body = one.json<{
+      events: { id: string; tenant: string; seq: number; leaf_hash: string }[];
+    }>();
     expect(body.events[0]).toMatchObject({ tenant: 'acme', seq: 0 });
     expect(body.events[0]!.leaf_hash).toMatch(/^[0-9a-f]{64}$/);
-    const batch = await post({ events: [ev({ actor: { id: 'bob' } }), ev({ outcome: 'failure' })] });
+    const batch = await post({
+      events: [ev({ actor: { id: 'bob' } }), ev({ outcome: 'failure' })],
+    });
     expect(batch.json<{ events: { seq: number }[] }>().events.map((e) => e.seq)).toEqual([1, 2]);
   });
 
@@ -40,51 +56,93 @@ describe('POST /v1/events', () => {
     const first = await post(ev({ id: 'order-77' }));
     const again = await post(ev({ id: 'order-77', outcome: 'failure' }));
     expect(again.statusCode).toBe(201);
-    const [a, b] = [first.json<{ events: { seq: number }[] }>().events[0]!, again.json<{ events: { seq: number; duplicate?: boolean }[] }>().events[0]!];
+    const [a, b] = [
+      first.json<{ events: { seq: number }[] }>().events[0]!,
+      again.json<{ events: { seq: number; duplicate?: boolean }[] }>().events[0]!,
+    ];
     expect(b).toMatchObject({ seq: a.seq, duplicate: true });
   });
 
   it('names every bad field with a 400 and stores nothing of the batch', async () => {
     const before = (await t.services.store.events.head('acme')).size;
-    const r = await post({ events: [ev(), { action: 'nodot', actor: {}, outcome: 'maybe', extra: 1 }, ev({ source: { ip: '300.1.1.1' } })] });
+    const r = await post({
+      events: [
+        ev(),
+        { action: 'nodot', actor: {}, outcome: 'maybe', extra: 1 },
+        ev({ source: { ip: '300.1.1.1' } }),
+      ],
+    });
     expect(r.statusCode).toBe(400);
-    const e = r.json<{ error: { code: string; message: string; details: { path: string; message: string }[] } }>().error;
+    const e = r.json<{
+      error: { code: string; message: string; details: { path: string; message: string }[] };
+    }>().error;
     expect(e.code).toBe('validation_failed');
     const paths = e.details.map((d) => d.path);
-    expect(paths).toEqual(expect.arrayContaining(['events.1.action', 'events.1.actor.id', 'events.1.outcome', 'events.1.extra', 'events.2.source.ip']));
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        'events.1.action',
+        'events.1.actor.id',
+        'events.1.outcome',
+        'events.1.extra',
+        'events.2.source.ip',
+      ]),
+    );
     expect(e.message).toContain('2 of 3 events are invalid');
     expect((await t.services.store.events.head('acme')).size).toBe(before);
   });
 
   it('paths of a single event have no prefix', async () => {
     const r = await post({ action: 'user.login', actor: { id: 'a b' } });
-    expect(r.json<{ error: { details: { path: string }[] } }>().error.details[0]!.path).toBe('actor.id');
+    expect(r.json<{ error: { details: { path: string }[] } }>().error.details[0]!.path).toBe(
+      'actor.id',
+    );
   });
 
   it('refuses received_at from producers, bad timestamps and oversized metadata', async () => {
-    for (const bad of [ev({ received_at: '2026-01-01T00:00:00Z' }), ev({ occurred_at: '2026-02-30T00:00:00Z' }), ev({ metadata: { a: 'x'.repeat(20000) } }), ev({ metadata: { a: { b: { c: { d: { e: { f: { g: { h: { i: { j: { k: 1 } } } } } } } } } } } })]) {
+    for (const bad of [
+      ev({ received_at: '2026-01-01T00:00:00Z' }),
+      ev({ occurred_at: '2026-02-30T00:00:00Z' }),
+      ev({ metadata: { a: 'x'.repeat(20000) } }),
+      ev({
+        metadata: { a: { b: { c: { d: { e: { f: { g: { h: { i: { j: { k: 1 } } } } } } } } } } },
+      }),
+    ]) {
       const r = await post(bad);
       expect(r.statusCode, JSON.stringify(bad).slice(0, 80)).toBe(400);
     }
   });
 
   it('gives 413 for too many events or too large a body, 400 for bad JSON, 415 for other media types', async () => {
-    const many = await post({ events: Array.from({ length: 1001 }, () => ({ action: 'a.b', actor: { id: 'x' } })) });
+    const many = await post({
+      events: Array.from({ length: 1001 }, () => ({ action: 'a.b', actor: { id: 'x' } })),
+    });
     expect(many.statusCode).toBe(413);
     expect(many.json<{ error: { code: string } }>().error.code).toBe('payload_too_large');
     const big = await post({ events: [ev({ reason: 'x'.repeat(300 * 1024) })] });
     expect(big.statusCode).toBe(413);
-    const badJson = await t.app.inject({ method: 'POST', url: '/v1/events', headers: { ...auth(ingestKey), 'content-type': 'application/json' }, payload: '{"action": ' });
+    const badJson = await t.app.inject({
+      method: 'POST',
+      url: '/v1/events',
+      headers: { ...auth(ingestKey), 'content-type': 'application/json' },
+      payload: '{"action": ',
+    });
     expect(badJson.statusCode).toBe(400);
     expect(badJson.json<{ error: { code: string } }>().error.code).toBe('validation_failed');
-    const text = await t.app.inject({ method: 'POST', url: '/v1/events', headers: { ...auth(ingestKey), 'content-type': 'application/xml' }, payload: '<a/>' });
+    const text = await t.app.inject({
+      method: 'POST',
+      url: '/v1/events',
+      headers: { ...auth(ingestKey), 'content-type': 'application/xml' },
+      payload: '<a/>',
+    });
     expect(text.statusCode).toBe(415);
     const empty = await post({ events: [] });
     expect(empty.statusCode).toBe(400);
   });
 
   it('enforces authentication, tenant binding and scopes', async () => {
-    expect((await t.app.inject({ method: 'POST', url: '/v1/events', payload: ev() })).statusCode).toBe(401);
+    expect(
+      (await t.app.inject({ method: 'POST', url: '/v1/events', payload: ev() })).statusCode,
+    ).toBe(401);
     expect((await post(ev(), 'vt_aaaaaaaaaaaa_' + 'A'.repeat(43))).statusCode).toBe(401);
     const cross = await post(ev({ tenant: 'globex' }));
     expect(cross.statusCode).toBe(403);
@@ -92,32 +150,49 @@ describe('POST /v1/events', () => {
     expect((await post(ev(), readKey)).statusCode).toBe(403);
     const system = await post(ev({ tenant: '_system' }), ADMIN);
     expect(system.statusCode).toBe(400);
-    expect(system.json<{ error: { details: { path: string }[] } }>().error.details[0]!.path).toBe('tenant');
+    expect(system.json<{ error: { details: { path: string }[] } }>().error.details[0]!.path).toBe(
+      'tenant',
+    );
   });
 });
 
 describe('reading', () => {
   it('searches newest first with a cursor, isolates tenants, and audits the search', async () => {
-    await post({ events: Array.from({ length: 12 }, (_, i) => ev({ actor: { id: i % 2 ? 'carol' : 'dave' }, action: 'invoice.read' })) });
+    await post({
+      events: Array.from({ length: 12 }, (_, i) =>
+        ev({ actor: { id: i % 2 ? 'carol' : 'dave' }, action: 'invoice.read' }),
+      ),
+    });
     await post(ev({ actor: { id: 'carol' } }), otherKey);
     const first = await get('/v1/events?tenant=acme&q=actor.id:carol&limit=4');
     expect(first.statusCode).toBe(200);
-    const p1 = first.json<{ events: { seq: number; actor: { id: string }; tenant: string }[]; next_cursor: string }>();
+    const p1 = first.json<{
+      events: { seq: number; actor: { id: string }; tenant: string }[];
+      next_cursor: string;
+    }>();
     expect(p1.events).toHaveLength(4);
     expect(p1.events.every((e) => e.actor.id === 'carol' && e.tenant === 'acme')).toBe(true);
     const seqs = p1.events.map((e) => e.seq);
     expect([...seqs].sort((a, b) => b - a)).toEqual(seqs);
-    const p2 = (await get(`/v1/events?tenant=acme&q=actor.id:carol&limit=4&cursor=${p1.next_cursor}`)).json<{ events: { seq: number }[]; next_cursor: string | null }>();
+    const p2 = (
+      await get(`/v1/events?tenant=acme&q=actor.id:carol&limit=4&cursor=${p1.next_cursor}`)
+    ).json<{ events: { seq: number }[]; next_cursor: string | null }>();
     expect(p2.events.map((e) => e.seq)).toEqual([seqs[3]! - 2, seqs[3]! - 4]);
     expect(p2.next_cursor).toBeNull();
     expect((await get('/v1/events?tenant=globex')).statusCode).toBe(403);
-    const audit = (await get('/v1/events?tenant=_system&q=action:audit.search', ADMIN)).json<{ events: { actor: { id: string }; metadata: { q: string }; targets: { id: string }[] }[] }>();
-    expect(audit.events.some((e) => e.metadata.q === 'actor.id:carol' && e.targets[0]!.id === 'acme')).toBe(true);
+    const audit = (await get('/v1/events?tenant=_system&q=action:audit.search', ADMIN)).json<{
+      events: { actor: { id: string }; metadata: { q: string }; targets: { id: string }[] }[];
+    }>();
+    expect(
+      audit.events.some((e) => e.metadata.q === 'actor.id:carol' && e.targets[0]!.id === 'acme'),
+    ).toBe(true);
   });
 
   it('lets a tenant admin read only the _system entries naming that tenant', async () => {
     await get('/v1/events?tenant=globex', otherKey);
-    const r = (await get('/v1/events?tenant=_system&limit=1000', acmeAdmin)).json<{ events: { targets: { id: string }[] }[] }>();
+    const r = (await get('/v1/events?tenant=_system&limit=1000', acmeAdmin)).json<{
+      events: { targets: { id: string }[] }[];
+    }>();
     expect(r.events.length).toBeGreaterThan(0);
     expect(r.events.every((e) => e.targets[0]!.id === 'acme')).toBe(true);
     expect((await get('/v1/events?tenant=_system', readKey)).statusCode).toBe(403);
@@ -133,12 +208,16 @@ describe('reading', () => {
     ] as const) {
       const r = await get(url);
       expect(r.statusCode, url).toBe(400);
-      expect(r.json<{ error: { details: { path: string }[] } }>().error.details[0]!.path, url).toBe(path);
+      expect(r.json<{ error: { details: { path: string }[] } }>().error.details[0]!.path, url).toBe(
+        path,
+      );
     }
   });
 
   it('reads one event with its salt and leaf; 404 for unknown ids', async () => {
-    const page = (await get('/v1/events?limit=1')).json<{ events: { id: string; seq: number }[] }>();
+    const page = (await get('/v1/events?limit=1')).json<{
+      events: { id: string; seq: number }[];
+    }>();
     const r = await get(`/v1/events/${page.events[0]!.id}`);
     expect(r.statusCode).toBe(200);
     const b = r.json<{ seq: number; salt: string; leaf_hash: string; event: { id: string } }>();
@@ -162,17 +241,49 @@ describe('log API', () => {
     const cp = parseCheckpoint(signed.ok ? signed.value.body : '');
     if (!cp.ok) throw new Error('bad checkpoint');
     const { size, root } = cp.value;
-    const inc = (await get(`/v1/logs/acme/proof/inclusion?index=1&size=${size}`)).json<{ leaf_hash: string; proof: string[] }>();
-    expect(verifyInclusion({ leafHash: Buffer.from(inc.leaf_hash, 'hex'), index: 1, size, proof: inc.proof.map((h) => Buffer.from(h, 'hex')), root }).ok).toBe(true);
-    const entries = (await get(`/v1/logs/acme/entries?start=0&end=${size}`)).json<{ entries: { index: number; leaf_input: string }[] }>();
+    const inc = (await get(`/v1/logs/acme/proof/inclusion?index=1&size=${size}`)).json<{
+      leaf_hash: string;
+      proof: string[];
+    }>();
+    expect(
+      verifyInclusion({
+        leafHash: Buffer.from(inc.leaf_hash, 'hex'),
+        index: 1,
+        size,
+        proof: inc.proof.map((h) => Buffer.from(h, 'hex')),
+        root,
+      }).ok,
+    ).toBe(true);
+    const entries = (await get(`/v1/logs/acme/entries?start=0&end=${size}`)).json<{
+      entries: { index: number; leaf_input: string }[];
+    }>();
     expect(entries.entries).toHaveLength(size);
-    const con = (await get(`/v1/logs/acme/proof/consistency?from=1&to=${size}`)).json<{ proof: string[] }>();
-    const inc0 = (await get('/v1/logs/acme/proof/inclusion?index=0&size=1')).json<{ leaf_hash: string }>();
-    expect(verifyConsistency({ from: 1, to: size, proof: con.proof.map((h) => Buffer.from(h, 'hex')), fromRoot: Buffer.from(inc0.leaf_hash, 'hex'), toRoot: root }).ok).toBe(true);
+    const con = (await get(`/v1/logs/acme/proof/consistency?from=1&to=${size}`)).json<{
+      proof: string[];
+    }>();
+    const inc0 = (await get('/v1/logs/acme/proof/inclusion?index=0&size=1')).json<{
+      leaf_hash: string;
+    }>();
+    expect(
+      verifyConsistency({
+        from: 1,
+        to: size,
+        proof: con.proof.map((h) => Buffer.from(h, 'hex')),
+        fromRoot: Buffer.from(inc0.leaf_hash, 'hex'),
+        toRoot: root,
+      }).ok,
+    ).toBe(true);
   });
 
   it('rejects out-of-range proofs and oversize entry ranges', async () => {
-    for (const url of ['/v1/logs/acme/proof/inclusion?index=5&size=2', '/v1/logs/acme/proof/inclusion?index=0&size=999999', '/v1/logs/acme/proof/consistency?from=0&to=1', '/v1/logs/acme/entries?start=0&end=5000', '/v1/logs/acme/proof/inclusion?index=-1&size=2', '/v1/logs/acme/proof/inclusion?size=2']) {
+    for (const url of [
+      '/v1/logs/acme/proof/inclusion?index=5&size=2',
+      '/v1/logs/acme/proof/inclusion?index=0&size=999999',
+      '/v1/logs/acme/proof/consistency?from=0&to=1',
+      '/v1/logs/acme/entries?start=0&end=5000',
+      '/v1/logs/acme/proof/inclusion?index=-1&size=2',
+      '/v1/logs/acme/proof/inclusion?size=2',
+    ]) {
       const r = await get(url);
       expect(r.statusCode, url).toBe(400);
       expect(r.json<{ error: { code: string } }>().error.code).toBe('validation_failed');
@@ -184,9 +295,22 @@ describe('log API', () => {
 
 describe('meta', () => {
   it('serves health and an OpenAPI document listing the routes', async () => {
-    expect((await t.app.inject({ method: 'GET', url: '/healthz' })).json()).toEqual({ status: 'ok' });
-    const doc = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json<{ paths: Record<string, unknown> }>();
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/events', '/v1/events/{id}', '/v1/logs/{tenant}/checkpoint', '/v1/logs/{tenant}/proof/inclusion', '/v1/logs/{tenant}/proof/consistency', '/v1/logs/{tenant}/entries']));
+    expect((await t.app.inject({ method: 'GET', url: '/healthz' })).json()).toEqual({
+      status: 'ok',
+    });
+    const doc = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json<{
+      paths: Record<string, unknown>;
+    }>();
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/v1/events',
+        '/v1/events/{id}',
+        '/v1/logs/{tenant}/checkpoint',
+        '/v1/logs/{tenant}/proof/inclusion',
+        '/v1/logs/{tenant}/proof/consistency',
+        '/v1/logs/{tenant}/entries',
+      ]),
+    );
   });
   it('answers unknown routes with the error body', async () => {
     const r = await get('/v2/nothing');

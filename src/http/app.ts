@@ -38,7 +38,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
-      info: { title: 'Veritrail API', version: opts.version ?? '0.1.0', description: 'Tamper-evident audit log: ingest, search, proofs.' },
+      info: {
+        title: 'Veritrail API',
+        version: opts.version ?? '0.1.0',
+        description: 'Tamper-evident audit log: ingest, search, proofs.',
+      },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     },
   });
@@ -49,7 +53,13 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     void reply.code(statusOf(ve.code)).send(errorBody(ve));
   });
   app.setNotFoundHandler((req, reply) => {
-    void reply.code(404).send(errorBody(new VeritrailError('not_found', `no route ${req.method} ${req.url.split('?')[0]}`)));
+    void reply
+      .code(404)
+      .send(
+        errorBody(
+          new VeritrailError('not_found', `no route ${req.method} ${req.url.split('?')[0]}`),
+        ),
+      );
   });
 
   app.addHook('onRequest', async (req) => {
@@ -59,7 +69,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     req.principal = await requirePrincipal(req, (t) => s.keys.authenticate(t));
   });
 
-  app.get('/healthz', { schema: { summary: 'Liveness', tags: ['meta'] } }, () => ({ status: 'ok' }));
+  app.get('/healthz', { schema: { summary: 'Liveness', tags: ['meta'] } }, () => ({
+    status: 'ok',
+  }));
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
   eventRoutes(app, s);
   logRoutes(app, s);

@@ -15,11 +15,17 @@ declare module 'fastify' {
 
 export type Authenticate = (token: string) => Promise<Principal | undefined>;
 
-export async function requirePrincipal(req: FastifyRequest, authenticate: Authenticate): Promise<Principal> {
+export async function requirePrincipal(
+  req: FastifyRequest,
+  authenticate: Authenticate,
+): Promise<Principal> {
   const header = req.headers.authorization;
   const m = header === undefined ? null : /^Bearer ([\x21-\x7e]{1,512})$/.exec(header);
   if (!m) {
-    throw new VeritrailError('unauthenticated', 'send Authorization: Bearer <token> (an API key or the admin token)');
+    throw new VeritrailError(
+      'unauthenticated',
+      'send Authorization: Bearer <token> (an API key or the admin token)',
+    );
   }
   const p = await authenticate(m[1]!);
   if (!p) throw new VeritrailError('unauthenticated', 'the token is unknown or revoked');

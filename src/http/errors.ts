@@ -39,7 +39,13 @@ export interface ErrorBody {
 }
 
 export function errorBody(e: VeritrailError): ErrorBody {
-  return { error: { code: e.code, message: e.message, ...(e.details.length ? { details: e.details } : {}) } };
+  return {
+    error: {
+      code: e.code,
+      message: e.message,
+      ...(e.details.length ? { details: e.details } : {}),
+    },
+  };
 }
 
 /** Translates framework errors (body parsing, schema validation, limits) into our codes. */
@@ -48,25 +54,48 @@ export function fromFramework(e: FastifyError): VeritrailError {
     const details = e.validation.map((v) => {
       const missing = (v.params as { missingProperty?: string }).missingProperty;
       const extra = (v.params as { additionalProperty?: string }).additionalProperty;
-      const path = [e.validationContext === 'body' ? '' : '', v.instancePath.replace(/^\//, '').replaceAll('/', '.'), missing ?? extra ?? '']
+      const path = [
+        e.validationContext === 'body' ? '' : '',
+        v.instancePath.replace(/^\//, '').replaceAll('/', '.'),
+        missing ?? extra ?? '',
+      ]
         .filter((s) => s !== '')
         .join('.');
-      return { path: path || (e.validationContext ?? 'request'), message: extra ? 'unknown parameter' : (v.message ?? 'is invalid') };
+      return {
+        path: path || (e.validationContext ?? 'request'),
+        message: extra ? 'unknown parameter' : (v.message ?? 'is invalid'),
+      };
     });
-    return new VeritrailError('validation_failed', `invalid ${e.validationContext ?? 'request'}: ${details.map((d) => `${d.path} ${d.message}`).join('; ')}`, details);
+    return new VeritrailError(
+      'validation_failed',
+      `invalid ${e.validationContext ?? 'request'}: ${details.map((d) => `${d.path} ${d.message}`).join('; ')}`,
+      details,
+    );
   }
   switch (e.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new VeritrailError('payload_too_large', 'request body is too large', [{ path: '(body)', message: e.message }]);
+      return new VeritrailError('payload_too_large', 'request body is too large', [
+        { path: '(body)', message: e.message },
+      ]);
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new VeritrailError('unsupported_media_type', 'send JSON with Content-Type: application/json', [{ path: '(headers).content-type', message: 'must be application/json' }]);
+      return new VeritrailError(
+        'unsupported_media_type',
+        'send JSON with Content-Type: application/json',
+        [{ path: '(headers).content-type', message: 'must be application/json' }],
+      );
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return new VeritrailError('validation_failed', 'request body is empty', [{ path: '(body)', message: 'must be a JSON object' }]);
+      return new VeritrailError('validation_failed', 'request body is empty', [
+        { path: '(body)', message: 'must be a JSON object' },
+      ]);
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return new VeritrailError('validation_failed', 'Content-Length does not match the body', [{ path: '(headers).content-length', message: e.message }]);
+      return new VeritrailError('validation_failed', 'Content-Length does not match the body', [
+        { path: '(headers).content-length', message: e.message },
+      ]);
   }
   if (e instanceof SyntaxError || e.code === 'FST_ERR_CTP_INVALID_JSON' || e.statusCode === 400) {
-    return new VeritrailError('validation_failed', `request body is not valid JSON: ${e.message}`, [{ path: '(body)', message: 'is not valid JSON' }]);
+    return new VeritrailError('validation_failed', `request body is not valid JSON: ${e.message}`, [
+      { path: '(body)', message: 'is not valid JSON' },
+    ]);
   }
   return new VeritrailError('internal', 'internal error');
 }

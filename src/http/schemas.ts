@@ -20,18 +20,31 @@ export const errorSchema = {
         message: { type: 'string' },
         details: {
           type: 'array',
-          items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } },
+          items: {
+            type: 'object',
+            properties: { path: { type: 'string' }, message: { type: 'string' } },
+          },
         },
       },
     },
   },
 } as const;
 
-const eventJson = z.toJSONSchema(eventInputSchema, { target: 'openapi-3.0', unrepresentable: 'any' });
+const eventJson = z.toJSONSchema(eventInputSchema, {
+  target: 'openapi-3.0',
+  unrepresentable: 'any',
+});
 
 /** Documented body of POST /v1/events; validation itself is the core's (per-field issues). */
 export const ingestBodySchema = {
-  oneOf: [eventJson, { type: 'object', required: ['events'], properties: { events: { type: 'array', items: eventJson, maxItems: 1000 } } }],
+  oneOf: [
+    eventJson,
+    {
+      type: 'object',
+      required: ['events'],
+      properties: { events: { type: 'array', items: eventJson, maxItems: 1000 } },
+    },
+  ],
 };
 
 export const errorResponses = {

@@ -7,7 +7,17 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { GroupCommit } from '../app/group-commit.js';
 import type { Store } from '../app/ports.js';
 import { parseQuery } from '../core/query/index.js';
-import { EMPTY_ROOT, MerkleFrontier, storedHashIndex, inclusionProof, leafHash, nodeHash, verifyConsistency, verifyInclusion, consistencyProof } from '../core/merkle/index.js';
+import {
+  EMPTY_ROOT,
+  MerkleFrontier,
+  storedHashIndex,
+  inclusionProof,
+  leafHash,
+  nodeHash,
+  verifyConsistency,
+  verifyInclusion,
+  consistencyProof,
+} from '../core/merkle/index.js';
 import { makeEvent, toAppend } from './test-support/events.js';
 
 /** Naive RFC 9162 MTH, for cross-checking stored trees. */
@@ -33,9 +43,17 @@ export function runStoreContract(name: string, open: () => Promise<Store> | Stor
 
     it('assigns gap-free seqs per tenant, in order, and stores events exactly', async () => {
       const s = await fresh();
-      const a = [makeEvent({ tenant: 'acme' }), makeEvent({ tenant: 'globex' }), makeEvent({ tenant: 'acme' })];
+      const a = [
+        makeEvent({ tenant: 'acme' }),
+        makeEvent({ tenant: 'globex' }),
+        makeEvent({ tenant: 'acme' }),
+      ];
       const r = await s.events.append(a.map(toAppend));
-      expect(r.map((x) => [x.tenant, x.seq, x.duplicate])).toEqual([['acme', 0, false], ['globex', 0, false], ['acme', 1, false]]);
+      expect(r.map((x) => [x.tenant, x.seq, x.duplicate])).toEqual([
+        ['acme', 0, false],
+        ['globex', 0, false],
+        ['acme', 1, false],
+      ]);
       const r2 = await s.events.append([toAppend(makeEvent({ tenant: 'acme' }))]);
       expect(r2[0]!.seq).toBe(2);
       const got = await s.events.getById('acme', a[2]!.id);
@@ -49,8 +67,16 @@ export function runStoreContract(name: string, open: () => Promise<Store> | Stor
       const s = await fresh();
       const e = makeEvent({ tenant: 'acme' });
       const first = await s.events.append([toAppend(e)]);
-      const again = await s.events.append([toAppend(makeEvent({ tenant: 'acme' })), toAppend(e), toAppend(e)]);
-      expect(again.map((x) => [x.seq, x.duplicate])).toEqual([[1, false], [0, true], [0, true]]);
+      const again = await s.events.append([
+        toAppend(makeEvent({ tenant: 'acme' })),
+        toAppend(e),
+        toAppend(e),
+      ]);
+      expect(again.map((x) => [x.seq, x.duplicate])).toEqual([
+        [1, false],
+        [0, true],
+        [0, true],
+      ]);
       expect(again[1]!.leafHash.equals(first[0]!.leafHash)).toBe(true);
       expect((await s.events.head('acme')).size).toBe(2);
       // The same id in another tenant is another event.
@@ -62,24 +88,39 @@ export function runStoreContract(name: string, open: () => Promise<Store> | Stor
       const s = await fresh();
       const leaves: Buffer[] = [];
       for (const n of [1, 2, 5, 8, 17]) {
-        const r = await s.events.append(Array.from({ length: n }, () => toAppend(makeEvent({ tenant: 'acme' }))));
+        const r = await s.events.append(
+          Array.from({ length: n }, () => toAppend(makeEvent({ tenant: 'acme' }))),
+        );
         leaves.push(...r.map((x) => x.leafHash));
         const head = await s.events.head('acme');
         expect(head.size).toBe(leaves.length);
         expect(head.root.equals(mth(leaves))).toBe(true);
       }
-      const read = (refs: Parameters<Store['events']['readHashes']>[1]) => s.events.readHashes('acme', refs);
+      const read = (refs: Parameters<Store['events']['readHashes']>[1]) =>
+        s.events.readHashes('acme', refs);
       for (let size = 1; size <= leaves.length; size += 3) {
         const root = mth(leaves.slice(0, size));
         for (let i = 0; i < size; i += 2) {
           const proof = await inclusionProof(i, size, read);
-          expect(verifyInclusion({ leafHash: leaves[i]!, index: i, size, proof, root }).ok).toBe(true);
+          expect(verifyInclusion({ leafHash: leaves[i]!, index: i, size, proof, root }).ok).toBe(
+            true,
+          );
         }
         const proof = await consistencyProof(size, leaves.length, read);
-        expect(verifyConsistency({ from: size, to: leaves.length, proof, fromRoot: root, toRoot: mth(leaves) }).ok).toBe(true);
+        expect(
+          verifyConsistency({
+            from: size,
+            to: leaves.length,
+            proof,
+            fromRoot: root,
+            toRoot: mth(leaves),
+          }).ok,
+        ).toBe(true);
       }
       expect((await s.events.head('nobody')).size).toBe(0);
-      expect(leafHash((await s.events.getBySeq('acme', 3))!.leafInput).equals(leaves[3]!)).toBe(true);
+      expect(leafHash((await s.events.getBySeq('acme', 3))!.leafInput).equals(leaves[3]!)).toBe(
+        true,
+      );
     });
 
     it('keeps every log consistent under concurrent group commits', async () => {
@@ -87,13 +128,25 @@ export function runStoreContract(name: string, open: () => Promise<Store> | Stor
       const gc = new GroupCommit(s.events, 300);
       const tenants = ['t1', 't2', 't3'];
       const results = await Promise.all(
-        Array.from({ length: 40 }, (_, i) => gc.append(Array.from({ length: 1 + (i % 13) }, (_, j) => toAppend(makeEvent({ tenant: tenants[(i + j) % 3]! }))))),
+        Array.from({ length: 40 }, (_, i) =>
+          gc.append(
+            Array.from({ length: 1 + (i % 13) }, (_, j) =>
+              toAppend(makeEvent({ tenant: tenants[(i + j) % 3]! })),
+            ),
+          ),
+        ),
       );
       for (const t of tenants) {
-        const seqs = results.flat().filter((r) => r.tenant === t).map((r) => r.seq).sort((a, b) => a - b);
+        const seqs = results
+          .flat()
+          .filter((r) => r.tenant === t)
+          .map((r) => r.seq)
+          .sort((a, b) => a - b);
         expect(seqs).toEqual(seqs.map((_, i) => i));
         const rows = await s.events.range(t, 0, seqs.length);
-        expect((await s.events.head(t)).root.equals(mth(rows.map((r) => leafHash(r.leafInput))))).toBe(true);
+        expect(
+          (await s.events.head(t)).root.equals(mth(rows.map((r) => leafHash(r.leafInput)))),
+        ).toBe(true);
       }
     });
 
@@ -101,35 +154,71 @@ export function runStoreContract(name: string, open: () => Promise<Store> | Stor
       const s = await fresh();
       const actors = ['alice', 'bob', 'carol'];
       const events = Array.from({ length: 60 }, (_, i) =>
-        makeEvent({ tenant: 'acme', actor: { id: actors[i % 3]! }, action: i % 4 === 0 ? 'invoice.delete' : 'user.login', outcome: i % 5 === 0 ? 'failure' : 'success', occurred_at: new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString() }),
+        makeEvent({
+          tenant: 'acme',
+          actor: { id: actors[i % 3]! },
+          action: i % 4 === 0 ? 'invoice.delete' : 'user.login',
+          outcome: i % 5 === 0 ? 'failure' : 'success',
+          occurred_at: new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString(),
+        }),
       );
       await s.events.append(events.map(toAppend));
       await s.events.append([toAppend(makeEvent({ tenant: 'other', actor: { id: 'alice' } }))]);
       const q = parseQuery('actor.id:alice OR outcome:failure');
-      const expected = events.map((e, seq) => ({ e, seq })).filter(({ e }) => e.actor.id === 'alice' || e.outcome === 'failure').reverse();
+      const expected = events
+        .map((e, seq) => ({ e, seq }))
+        .filter(({ e }) => e.actor.id === 'alice' || e.outcome === 'failure')
+        .reverse();
       const got: number[] = [];
       let after: { occurredMs: number; seq: number } | undefined;
       for (;;) {
-        const page = await s.events.search({ tenant: 'acme', query: q, limit: 7, ...(after === undefined ? {} : { after }) });
+        const page = await s.events.search({
+          tenant: 'acme',
+          query: q,
+          limit: 7,
+          ...(after === undefined ? {} : { after }),
+        });
         got.push(...page.map((r) => r.seq));
         if (page.length < 7) break;
         after = page[page.length - 1]!;
       }
       expect(got).toEqual(expected.map((x) => x.seq));
       // Newest by occurred_at first, then by seq: an event that occurred earlier but arrived later sorts below.
-      await s.events.append([toAppend(makeEvent({ tenant: 'acme', actor: { id: 'alice' }, occurred_at: '2025-12-31T00:00:00.000Z' }))]);
-      const newest = await s.events.search({ tenant: 'acme', query: parseQuery('actor.id:alice'), limit: 100 });
+      await s.events.append([
+        toAppend(
+          makeEvent({
+            tenant: 'acme',
+            actor: { id: 'alice' },
+            occurred_at: '2025-12-31T00:00:00.000Z',
+          }),
+        ),
+      ]);
+      const newest = await s.events.search({
+        tenant: 'acme',
+        query: parseQuery('actor.id:alice'),
+        limit: 100,
+      });
       expect(newest.at(-1)?.seq).toBe(60);
       expect(newest[0]?.seq).toBe(expected[0]!.seq);
-      expect(await s.events.search({ tenant: 'acme', query: q, limit: 100, belowSeq: 10 })).toHaveLength(expected.filter((x) => x.seq < 10).length);
-      const ranged = await s.events.search({ tenant: 'acme', query: parseQuery(''), limit: 100, sinceMs: Date.UTC(2026, 0, 1, 0, 10), untilMs: Date.UTC(2026, 0, 1, 0, 20) });
+      expect(
+        await s.events.search({ tenant: 'acme', query: q, limit: 100, belowSeq: 10 }),
+      ).toHaveLength(expected.filter((x) => x.seq < 10).length);
+      const ranged = await s.events.search({
+        tenant: 'acme',
+        query: parseQuery(''),
+        limit: 100,
+        sinceMs: Date.UTC(2026, 0, 1, 0, 10),
+        untilMs: Date.UTC(2026, 0, 1, 0, 20),
+      });
       expect(ranged.map((r) => r.seq)).toEqual([19, 18, 17, 16, 15, 14, 13, 12, 11, 10]);
       expect(await s.events.search({ tenant: 'missing', query: q, limit: 5 })).toEqual([]);
     });
 
     it('returns ranges of entries in order, clamped to the log', async () => {
       const s = await fresh();
-      await s.events.append(Array.from({ length: 10 }, () => toAppend(makeEvent({ tenant: 'acme' }))));
+      await s.events.append(
+        Array.from({ length: 10 }, () => toAppend(makeEvent({ tenant: 'acme' }))),
+      );
       expect((await s.events.range('acme', 3, 6)).map((r) => r.seq)).toEqual([3, 4, 5]);
       expect((await s.events.range('acme', 8, 100)).map((r) => r.seq)).toEqual([8, 9]);
     });
@@ -137,7 +226,13 @@ export function runStoreContract(name: string, open: () => Promise<Store> | Stor
     it('keeps checkpoints (append-only, one per size), API keys and settings', async () => {
       const s = await fresh();
       await s.events.append([toAppend(makeEvent({ tenant: 'acme' }))]);
-      const cp = { tenant: 'acme', size: 1, root: Buffer.alloc(32, 1), note: 'n1', createdAt: '2026-01-01T00:00:00.000Z' };
+      const cp = {
+        tenant: 'acme',
+        size: 1,
+        root: Buffer.alloc(32, 1),
+        note: 'n1',
+        createdAt: '2026-01-01T00:00:00.000Z',
+      };
       await s.checkpoints.add(cp);
       await s.checkpoints.add({ ...cp, note: 'ignored duplicate' });
       await s.checkpoints.add({ ...cp, size: 3, note: 'n3' });
@@ -145,9 +240,19 @@ export function runStoreContract(name: string, open: () => Promise<Store> | Stor
       expect((await s.checkpoints.list('acme')).map((c) => c.note)).toEqual(['n1', 'n3']);
       expect(await s.checkpoints.latest('globex')).toBeUndefined();
 
-      const key = { id: 'k1', tenant: 'acme', name: 'ci', scopes: ['ingest', 'read'] as const, createdAt: '2026-01-01T00:00:00.000Z', revokedAt: null };
+      const key = {
+        id: 'k1',
+        tenant: 'acme',
+        name: 'ci',
+        scopes: ['ingest', 'read'] as const,
+        createdAt: '2026-01-01T00:00:00.000Z',
+        revokedAt: null,
+      };
       await s.keys.create({ ...key, scopes: [...key.scopes] }, Buffer.alloc(32, 9));
-      expect((await s.keys.findBySecretHash(Buffer.alloc(32, 9)))?.scopes).toEqual(['ingest', 'read']);
+      expect((await s.keys.findBySecretHash(Buffer.alloc(32, 9)))?.scopes).toEqual([
+        'ingest',
+        'read',
+      ]);
       expect(await s.keys.findBySecretHash(Buffer.alloc(32, 8))).toBeUndefined();
       expect(await s.keys.revoke('k1', '2026-01-02T00:00:00.000Z')).toBe(true);
       expect(await s.keys.revoke('k1', '2026-01-03T00:00:00.000Z')).toBe(false);
@@ -170,7 +275,9 @@ export function runStoreContract(name: string, open: () => Promise<Store> | Stor
           // Whatever nodes the store keeps: ascending stored-hash index, each equal to the recomputed node.
           const expected = new Map<number, Buffer>();
           const frontier = MerkleFrontier.empty();
-          for (const r of rows) for (const node of frontier.append(leafHash(r.leafInput))) expected.set(storedHashIndex(node.ref.level, node.ref.index), node.hash);
+          for (const r of rows)
+            for (const node of frontier.append(leafHash(r.leafInput)))
+              expected.set(storedHashIndex(node.ref.level, node.ref.index), node.hash);
           let last = -1;
           for await (const page of s.audit.treeHashes(tenant, 5)) {
             for (const h of page) {

@@ -31,7 +31,12 @@ export function signerFromPem(pem: string): Signer {
   try {
     publicKey = ed25519PublicKeyOf(pem);
   } catch (e) {
-    throw new VeritrailError('unavailable', 'the signing key file is not an Ed25519 PKCS #8 PEM key', [], { cause: e });
+    throw new VeritrailError(
+      'unavailable',
+      'the signing key file is not an Ed25519 PKCS #8 PEM key',
+      [],
+      { cause: e },
+    );
   }
   return {
     signNote: (body, name) => signNote(body, { name, privateKey: pem }),

@@ -11,9 +11,15 @@ export interface RunResult {
   stderr: string;
 }
 
-export function run(args: readonly string[], opts: { input?: string; env?: Record<string, string> } = {}): Promise<RunResult> {
+export function run(
+  args: readonly string[],
+  opts: { input?: string; env?: Record<string, string> } = {},
+): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, ...opts.env } });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ...opts.env },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -34,7 +40,10 @@ export interface Server {
 /** Starts `veritrail serve --port 0` and resolves with its URL once it is listening. */
 export function serve(args: readonly string[], env: Record<string, string> = {}): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...args], { cwd: ROOT, env: { ...process.env, ...env } });
+    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+    });
     let out = '';
     let err = '';
     const timer = setTimeout(() => reject(new Error(`server did not start: ${err}`)), 20_000);

@@ -7,7 +7,10 @@ import { table, type Output } from '../output.js';
 
 export function keysCommand(program: Command, out: () => Output): void {
   const keys = program.command('keys').description('manage API keys (on the local data folder)');
-  const withLocal = async <T>(data: string | undefined, fn: (s: Services) => Promise<T>): Promise<T> => {
+  const withLocal = async <T>(
+    data: string | undefined,
+    fn: (s: Services) => Promise<T>,
+  ): Promise<T> => {
     const s = await openLocal(loadConfig({ dataDir: data }));
     try {
       return await fn(s);
@@ -24,11 +27,23 @@ export function keysCommand(program: Command, out: () => Output): void {
     .option('--data <dir>', 'data folder')
     .action(async (o: { tenant: string; scopes: string; name: string; data?: string }) => {
       const { key, token } = await withLocal(o.data, async (s) => {
-        const r = await s.keys.create({ tenant: o.tenant, name: o.name, scopes: o.scopes.split(',').map((x) => x.trim()) });
-        await s.audit.record({ kind: 'admin' }, 'admin.key_create', r.key.tenant, { key_id: r.key.id, scopes: r.key.scopes.join(','), via: 'cli' });
+        const r = await s.keys.create({
+          tenant: o.tenant,
+          name: o.name,
+          scopes: o.scopes.split(',').map((x) => x.trim()),
+        });
+        await s.audit.record({ kind: 'admin' }, 'admin.key_create', r.key.tenant, {
+          key_id: r.key.id,
+          scopes: r.key.scopes.join(','),
+          via: 'cli',
+        });
         return r;
       });
-      out().result({ ...keyView(key), token }, () => `created key ${key.id} for tenant ${key.tenant} (${key.scopes.join(',')})\ntoken (shown once): ${token}`);
+      out().result(
+        { ...keyView(key), token },
+        () =>
+          `created key ${key.id} for tenant ${key.tenant} (${key.scopes.join(',')})\ntoken (shown once): ${token}`,
+      );
     });
   keys
     .command('list')
@@ -40,7 +55,17 @@ export function keysCommand(program: Command, out: () => Output): void {
       out().result(list.map(keyView), () =>
         list.length === 0
           ? 'no keys'
-          : table([['ID', 'TENANT', 'SCOPES', 'NAME', 'CREATED', 'REVOKED'], ...list.map((k) => [k.id, k.tenant, k.scopes.join(','), k.name, k.createdAt, k.revokedAt ?? '-'])]),
+          : table([
+              ['ID', 'TENANT', 'SCOPES', 'NAME', 'CREATED', 'REVOKED'],
+              ...list.map((k) => [
+                k.id,
+                k.tenant,
+                k.scopes.join(','),
+                k.name,
+                k.createdAt,
+                k.revokedAt ?? '-',
+              ]),
+            ]),
       );
     });
   keys
@@ -51,7 +76,10 @@ export function keysCommand(program: Command, out: () => Output): void {
       await withLocal(o.data, async (s) => {
         const key = (await s.keys.list()).find((k) => k.id === id);
         await s.keys.revoke(id);
-        await s.audit.record({ kind: 'admin' }, 'admin.key_revoke', key?.tenant ?? 'default', { key_id: id, via: 'cli' });
+        await s.audit.record({ kind: 'admin' }, 'admin.key_revoke', key?.tenant ?? 'default', {
+          key_id: id,
+          via: 'cli',
+        });
       });
       out().result({ revoked: id }, () => `revoked key ${id}`);
     });

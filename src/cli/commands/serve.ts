@@ -12,23 +12,49 @@ export function serveCommand(program: Command, out: () => Output): void {
     .option('--host <host>', 'address to listen on (env VERITRAIL_HOST)', undefined)
     .option('--demo', 'load demo events into tenant "demo" when it is empty')
     .option('--log-requests', 'log every request (tokens are redacted)')
-    .action(async (o: { data?: string; port?: string; host?: string; demo?: boolean; logRequests?: boolean }) => {
-      const config = loadConfig({ dataDir: o.data, port: o.port, host: o.host, logRequests: o.logRequests });
-      const o_ = out();
-      const server = await startServer(config, { demo: o.demo ?? false, onError: (e) => o_.error(`background job: ${(e as Error).message}`) });
-      if (server.generatedAdminToken) {
-        o_.info(`admin token (shown once; set VERITRAIL_ADMIN_TOKEN to choose your own):\n  ${server.generatedAdminToken}`);
-      }
-      if (server.demoEvents > 0) o_.info(`loaded ${server.demoEvents} demo events into tenant "demo"`);
-      o_.result({ url: server.url, data: config.dataDir, ...(server.generatedAdminToken ? { admin_token: server.generatedAdminToken } : {}) }, () => `Veritrail listening on ${server.url} (data: ${config.dataDir})`);
-      const stop = () => {
-        o_.info('shutting down: finishing commits and signing a final checkpoint');
-        server.close().then(
-          () => process.exit(0),
-          () => process.exit(1),
+    .action(
+      async (o: {
+        data?: string;
+        port?: string;
+        host?: string;
+        demo?: boolean;
+        logRequests?: boolean;
+      }) => {
+        const config = loadConfig({
+          dataDir: o.data,
+          port: o.port,
+          host: o.host,
+          logRequests: o.logRequests,
+        });
+        const o_ = out();
+        const server = await startServer(config, {
+          demo: o.demo ?? false,
+          onError: (e) => o_.error(`background job: ${(e as Error).message}`),
+        });
+        if (server.generatedAdminToken) {
+          o_.info(
+            `admin token (shown once; set VERITRAIL_ADMIN_TOKEN to choose your own):\n  ${server.generatedAdminToken}`,
+          );
+        }
+        if (server.demoEvents > 0)
+          o_.info(`loaded ${server.demoEvents} demo events into tenant "demo"`);
+        o_.result(
+          {
+            url: server.url,
+            data: config.dataDir,
+            ...(server.generatedAdminToken ? { admin_token: server.generatedAdminToken } : {}),
+          },
+          () => `Veritrail listening on ${server.url} (data: ${config.dataDir})`,
         );
-      };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-    });
+        const stop = () => {
+          o_.info('shutting down: finishing commits and signing a final checkpoint');
+          server.close().then(
+            () => process.exit(0),
+            () => process.exit(1),
+          );
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      },
+    );
 }

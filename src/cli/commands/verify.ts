@@ -11,9 +11,16 @@ import { table, type Output } from '../output.js';
 export function verifyCommands(program: Command, out: () => Output): void {
   program
     .command('verify')
-    .description('recompute every leaf, the whole tree and every checkpoint from the stored data; exit 1 on the first bad entry')
+    .description(
+      'recompute every leaf, the whole tree and every checkpoint from the stored data; exit 1 on the first bad entry',
+    )
     .option('--data <dir>', 'data folder')
-    .option('--tenant <tenant>', 'only this tenant (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option(
+      '--tenant <tenant>',
+      'only this tenant (repeatable)',
+      (v: string, acc: string[]) => [...acc, v],
+      [] as string[],
+    )
     .action(async (o: { data?: string; tenant: string[] }) => {
       const config = loadConfig({ dataDir: o.data });
       const s = await openLocal(config);
@@ -28,7 +35,13 @@ export function verifyCommands(program: Command, out: () => Output): void {
       const total = results.reduce((n, r) => n + r.size, 0);
       const bad = results.filter((r) => !r.ok);
       out().result({ ok: bad.length === 0, seconds, events: total, tenants: results }, () => {
-        const rows = results.map((r) => [r.tenant, String(r.size), String(r.purged), String(r.checkpoints), r.ok ? 'ok' : `FAILED at seq ${r.failure?.seq ?? '?'}: ${r.failure?.message ?? ''}`]);
+        const rows = results.map((r) => [
+          r.tenant,
+          String(r.size),
+          String(r.purged),
+          String(r.checkpoints),
+          r.ok ? 'ok' : `FAILED at seq ${r.failure?.seq ?? '?'}: ${r.failure?.message ?? ''}`,
+        ]);
         return `${table([['TENANT', 'ENTRIES', 'PURGED', 'CHECKPOINTS', 'RESULT'], ...rows])}\n${bad.length === 0 ? 'intact' : `TAMPERED: ${bad.map((b) => `${b.tenant} (first bad seq ${b.failure?.seq ?? 'unknown'})`).join(', ')}`}: ${total} entries in ${seconds.toFixed(2)} s`;
       });
       if (bad.length > 0) process.exitCode = EXIT.failed;
@@ -43,29 +56,40 @@ export function verifyCommands(program: Command, out: () => Output): void {
       try {
         parsed = JSON.parse(await readFile(file, 'utf8'));
       } catch (e) {
-        throw new VeritrailError('validation_failed', `${file} is not a readable JSON file: ${(e as Error).message}`);
+        throw new VeritrailError(
+          'validation_failed',
+          `${file} is not a readable JSON file: ${(e as Error).message}`,
+        );
       }
       const r = verifyBundle(parsed, o.key);
       out().result(r, () =>
         r.ok
-          ? `bundle intact: ${r.verified} entries of tenant ${r.tenant} included in the signed tree of size ${r.size}${o.key ? '' : '\n(note: the key was taken from the bundle itself; pass --key to pin the log\'s published key)'}`
-          : `bundle FAILED: ${r.failures.slice(0, 20).map((f) => (f.seq === null ? f.message : `seq ${f.seq}: ${f.message}`)).join('\n  ')}`,
+          ? `bundle intact: ${r.verified} entries of tenant ${r.tenant} included in the signed tree of size ${r.size}${o.key ? '' : "\n(note: the key was taken from the bundle itself; pass --key to pin the log's published key)"}`
+          : `bundle FAILED: ${r.failures
+              .slice(0, 20)
+              .map((f) => (f.seq === null ? f.message : `seq ${f.seq}: ${f.message}`))
+              .join('\n  ')}`,
       );
       if (!r.ok) process.exitCode = EXIT.failed;
     });
 
   program
     .command('checkpoint')
-    .description('print the latest signed checkpoint of a tenant (signing one if the log has grown)')
+    .description(
+      'print the latest signed checkpoint of a tenant (signing one if the log has grown)',
+    )
     .requiredOption('--tenant <tenant>', 'tenant')
     .option('--data <dir>', 'data folder')
     .action(async (o: { tenant: string; data?: string }) => {
       const s = await openLocal(loadConfig({ dataDir: o.data }));
       try {
-        if ((await s.store.events.head(o.tenant)).size === 0) throw new VeritrailError('not_found', `tenant ${o.tenant} has no log yet`);
+        if ((await s.store.events.head(o.tenant)).size === 0)
+          throw new VeritrailError('not_found', `tenant ${o.tenant} has no log yet`);
         const cp = await s.ledger.sign(o.tenant);
         const key = s.ledger.verifierKey(o.tenant);
-        out().result({ tenant: o.tenant, size: cp?.size, note: cp?.note, key }, () => `${cp?.note ?? ''}`.trimEnd());
+        out().result({ tenant: o.tenant, size: cp?.size, note: cp?.note, key }, () =>
+          `${cp?.note ?? ''}`.trimEnd(),
+        );
       } finally {
         await s.close();
       }

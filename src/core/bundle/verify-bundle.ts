@@ -22,19 +22,32 @@ const HEX = /^(?:[0-9a-f]{2})*$/;
 
 export function verifyBundle(input: unknown, pinnedKey?: string): BundleVerification {
   const failures: { seq: number | null; message: string }[] = [];
-  const fail = (message: string): BundleVerification => ({ ok: false, tenant: null, size: null, verified: 0, failures: [{ seq: null, message }] });
+  const fail = (message: string): BundleVerification => ({
+    ok: false,
+    tenant: null,
+    size: null,
+    verified: 0,
+    failures: [{ seq: null, message }],
+  });
   if (typeof input !== 'object' || input === null) return fail('bundle is not a JSON object');
   const b = input as Record<string, unknown>;
   if (b.format !== BUNDLE_FORMAT) return fail(`format must be ${BUNDLE_FORMAT}`);
-  if (typeof b.key !== 'string' || typeof b.checkpoint !== 'string' || typeof b.tenant !== 'string' || !Array.isArray(b.entries)) {
+  if (
+    typeof b.key !== 'string' ||
+    typeof b.checkpoint !== 'string' ||
+    typeof b.tenant !== 'string' ||
+    !Array.isArray(b.entries)
+  ) {
     return fail('bundle needs string key, checkpoint, tenant and an entries array');
   }
-  if (pinnedKey !== undefined && pinnedKey.trim() !== b.key) return fail('the bundle is signed by a different key than the one given');
+  if (pinnedKey !== undefined && pinnedKey.trim() !== b.key)
+    return fail('the bundle is signed by a different key than the one given');
   // The origin must be the key's name (verifyCheckpoint's default) and name this tenant's log.
   const checked = verifyCheckpoint(b.checkpoint, b.key);
   if (!checked.ok) return fail(`checkpoint does not verify: ${checked.error.message}`);
   const { size, root, origin } = checked.value.checkpoint;
-  if (!origin.endsWith(`/${b.tenant}`)) return fail(`checkpoint origin ${origin} is not the log of tenant ${b.tenant}`);
+  if (!origin.endsWith(`/${b.tenant}`))
+    return fail(`checkpoint origin ${origin} is not the log of tenant ${b.tenant}`);
   let verified = 0;
   for (const raw of b.entries as unknown[]) {
     const e = raw as Partial<BundleEntry>;
@@ -46,22 +59,37 @@ export function verifyBundle(input: unknown, pinnedKey?: string): BundleVerifica
   return { ok: failures.length === 0, tenant: b.tenant, size, verified, failures };
 }
 
-function checkEntry(e: Partial<BundleEntry>, tenant: string, size: number, root: Uint8Array): string | undefined {
-  if (typeof e.seq !== 'number' || !Number.isSafeInteger(e.seq) || e.seq < 0) return 'seq must be a non-negative integer';
+function checkEntry(
+  e: Partial<BundleEntry>,
+  tenant: string,
+  size: number,
+  root: Uint8Array,
+): string | undefined {
+  if (typeof e.seq !== 'number' || !Number.isSafeInteger(e.seq) || e.seq < 0)
+    return 'seq must be a non-negative integer';
   if (typeof e.event !== 'object' || e.event === null) return 'event missing';
-  if (typeof e.salt !== 'string' || !HEX.test(e.salt) || e.salt.length !== 64) return 'salt must be 32 bytes of hex';
+  if (typeof e.salt !== 'string' || !HEX.test(e.salt) || e.salt.length !== 64)
+    return 'salt must be 32 bytes of hex';
   if (typeof e.leaf_input !== 'string') return 'leaf_input missing';
-  if (!Array.isArray(e.proof) || !e.proof.every((h) => typeof h === 'string' && HEX.test(h) && h.length === 64)) return 'proof must be an array of 32-byte hex hashes';
-  if (e.event.tenant !== tenant) return `event belongs to tenant ${String(e.event.tenant)}, not ${tenant}`;
+  if (
+    !Array.isArray(e.proof) ||
+    !e.proof.every((h) => typeof h === 'string' && HEX.test(h) && h.length === 64)
+  )
+    return 'proof must be an array of 32-byte hex hashes';
+  if (e.event.tenant !== tenant)
+    return `event belongs to tenant ${String(e.event.tenant)}, not ${tenant}`;
   const digest = sha256(Buffer.from(e.salt, 'hex'), canonicalJson(e.event)).toString('hex');
   const expected = leafInputFor(e.event, digest);
-  if (expected !== e.leaf_input) return 'event or salt does not match its leaf (the event was altered)';
+  if (expected !== e.leaf_input)
+    return 'event or salt does not match its leaf (the event was altered)';
   const r = verifyInclusion({
     leafHash: leafHash(expected),
     index: e.seq,
     size,
-    proof: e.proof.map((h) => Buffer.from(h, 'hex')),
+    proof: (e.proof as string[]).map((h) => Buffer.from(h, 'hex')),
     root,
   });
-  return r.ok ? undefined : `inclusion proof does not verify against the checkpoint: ${r.error.message}`;
+  return r.ok
+    ? undefined
+    : `inclusion proof does not verify against the checkpoint: ${r.error.message}`;
 }

@@ -9,21 +9,38 @@ import { normaliseEvent } from './validate.js';
 describe('commitment and leaf (ARCHITECTURE §3)', () => {
   it('leafInputFor is JCS of the leaf object for any strings', () => {
     fc.assert(
-      fc.property(fc.string({ unit: 'grapheme' }), fc.string(), fc.string(), fc.string({ minLength: 64, maxLength: 64 }), (id, tenant, at, digest) => {
-        expect(leafInputFor({ id, tenant, received_at: at }, digest)).toBe(canonicalJson({ v: 1, id, tenant, received_at: at, digest }));
-      }),
+      fc.property(
+        fc.string({ unit: 'grapheme' }),
+        fc.string(),
+        fc.string(),
+        fc.string({ minLength: 64, maxLength: 64 }),
+        (id, tenant, at, digest) => {
+          expect(leafInputFor({ id, tenant, received_at: at }, digest)).toBe(
+            canonicalJson({ v: 1, id, tenant, received_at: at, digest }),
+          );
+        },
+      ),
     );
   });
 
   it('commits to salt and canonical event exactly as specified', () => {
-    const r = normaliseEvent({ action: 'user.login', actor: { id: 'alice' }, metadata: { b: 1, a: [true, null] } }, { defaultTenant: 'acme', receivedAt: '2026-01-01T00:00:00.000Z', newId: () => 'id-1' });
+    const r = normaliseEvent(
+      { action: 'user.login', actor: { id: 'alice' }, metadata: { b: 1, a: [true, null] } },
+      { defaultTenant: 'acme', receivedAt: '2026-01-01T00:00:00.000Z', newId: () => 'id-1' },
+    );
     if (!r.ok) throw new Error('invalid');
     const salt = Buffer.alloc(32, 7);
     const c = commit(r.value, salt);
     expect(c.canonical).toBe(canonicalJson(r.value));
-    expect(c.canonical.startsWith('{"action":"user.login","actor":{"id":"alice"},"category":"other","id":"id-1","metadata":{"a":[true,null],"b":1}')).toBe(true);
+    expect(
+      c.canonical.startsWith(
+        '{"action":"user.login","actor":{"id":"alice"},"category":"other","id":"id-1","metadata":{"a":[true,null],"b":1}',
+      ),
+    ).toBe(true);
     expect(c.digest.equals(sha256(salt, c.canonical))).toBe(true);
-    expect(c.leafInput).toBe(`{"digest":"${c.digest.toString('hex')}","id":"id-1","received_at":"2026-01-01T00:00:00.000Z","tenant":"acme","v":1}`);
+    expect(c.leafInput).toBe(
+      `{"digest":"${c.digest.toString('hex')}","id":"id-1","received_at":"2026-01-01T00:00:00.000Z","tenant":"acme","v":1}`,
+    );
     expect(c.leafHash.equals(sha256(Buffer.from([0]), c.leafInput))).toBe(true);
     expect(c.leafHash.equals(leafHash(c.leafInput))).toBe(true);
   });

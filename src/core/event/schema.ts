@@ -39,12 +39,16 @@ const id = () =>
     .min(1, 'must not be empty')
     .max(LIMITS.idLength, `must be at most ${LIMITS.idLength} characters`)
     .regex(ID_PATTERN, 'must be printable ASCII without spaces');
-const text = () => z.string().max(LIMITS.textLength, `must be at most ${LIMITS.textLength} characters`);
+const text = () =>
+  z.string().max(LIMITS.textLength, `must be at most ${LIMITS.textLength} characters`);
 const list = <T extends z.ZodType>(item: T) =>
   z.array(item).max(LIMITS.arrayItems, `must have at most ${LIMITS.arrayItems} items`);
 
 export const timestamp = () =>
-  z.string().max(40).refine(isRfc3339, 'must be an RFC 3339 date-time with offset, e.g. 2026-01-31T12:00:00Z');
+  z
+    .string()
+    .max(40)
+    .refine(isRfc3339, 'must be an RFC 3339 date-time with offset, e.g. 2026-01-31T12:00:00Z');
 
 export function isRfc3339(s: string): boolean {
   const m = RFC3339.exec(s);
@@ -78,10 +82,16 @@ function boundJson(value: unknown, maxDepth: number, ctx: z.RefinementCtx): void
   const walk = (v: unknown, depth: number, path: (string | number)[]): void => {
     if (v === null || typeof v === 'string' || typeof v === 'boolean') return;
     if (typeof v === 'number') {
-      if (!Number.isFinite(v)) ctx.addIssue({ code: 'custom', message: 'must be a finite number', path });
+      if (!Number.isFinite(v))
+        ctx.addIssue({ code: 'custom', message: 'must be a finite number', path });
       return;
     }
-    if (typeof v !== 'object' || (!Array.isArray(v) && Object.getPrototypeOf(v) !== Object.prototype && Object.getPrototypeOf(v) !== null)) {
+    if (
+      typeof v !== 'object' ||
+      (!Array.isArray(v) &&
+        Object.getPrototypeOf(v) !== Object.prototype &&
+        Object.getPrototypeOf(v) !== null)
+    ) {
       ctx.addIssue({ code: 'custom', message: 'must be a JSON value', path });
       return;
     }
@@ -180,7 +190,10 @@ export type EventInput = z.input<typeof eventInputSchema>;
 type Parsed = z.output<typeof eventInputSchema>;
 
 /** The stored event: exactly what the API returns, never changed after ingest. */
-export type StoredEvent = Omit<Parsed, 'id' | 'tenant' | 'category' | 'outcome' | 'severity' | 'occurred_at'> & {
+export type StoredEvent = Omit<
+  Parsed,
+  'id' | 'tenant' | 'category' | 'outcome' | 'severity' | 'occurred_at'
+> & {
   id: string;
   tenant: string;
   category: (typeof CATEGORIES)[number];

@@ -16,7 +16,9 @@ export const EMPTY_ROOT: Buffer = sha256();
 /** MTH({d(0)}) = SHA-256(0x00 || d(0)). A string is hashed as its UTF-8 bytes. */
 export function leafHash(leafInput: Uint8Array | string): Buffer {
   // For a string, prefixing U+0000 is prefixing the byte 0x00 to its UTF-8 encoding.
-  return typeof leafInput === 'string' ? sha256(`\u0000${leafInput}`) : sha256(LEAF_PREFIX, leafInput);
+  return typeof leafInput === 'string'
+    ? sha256(`\u0000${leafInput}`)
+    : sha256(LEAF_PREFIX, leafInput);
 }
 
 /** SHA-256(0x01 || left || right) for two child hashes. */

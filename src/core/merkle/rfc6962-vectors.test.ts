@@ -3,7 +3,7 @@
  * verbatim in ../shared/vectors/rfc6962-merkle (see its README): every case must verify or fail
  * exactly as `wantErr` says.
  */
-// eslint-disable-next-line no-restricted-imports -- the test reads the shared corpus from disk; the core itself does no I/O
+
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';

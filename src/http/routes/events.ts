@@ -27,19 +27,44 @@ export function eventRoutes(app: FastifyInstance, s: Services): void {
     async (req, reply) => {
       const body = req.body;
       const batch =
-        typeof body === 'object' && body !== null && !Array.isArray(body) && 'events' in body && Object.keys(body).length === 1;
-      const inputs = batch ? (body as { events: unknown }).events : [body];
+        typeof body === 'object' &&
+        body !== null &&
+        !Array.isArray(body) &&
+        'events' in body &&
+        Object.keys(body).length === 1;
+      const inputs = batch ? body.events : [body];
       if (!Array.isArray(inputs)) {
-        return reply.code(400).send({ error: { code: 'validation_failed', message: 'events must be an array', details: [{ path: 'events', message: 'must be an array' }] } });
+        return reply.code(400).send({
+          error: {
+            code: 'validation_failed',
+            message: 'events must be an array',
+            details: [{ path: 'events', message: 'must be an array' }],
+          },
+        });
       }
       const appended = await s.ingest.ingest(inputs, principalOf(req), batch ? 'events' : '');
       return reply.code(201).send({
-        events: appended.map((a) => ({ id: a.id, tenant: a.tenant, seq: a.seq, leaf_hash: a.leafHash.toString('hex'), ...(a.duplicate ? { duplicate: true } : {}) })),
+        events: appended.map((a) => ({
+          id: a.id,
+          tenant: a.tenant,
+          seq: a.seq,
+          leaf_hash: a.leafHash.toString('hex'),
+          ...(a.duplicate ? { duplicate: true } : {}),
+        })),
       });
     },
   );
 
-  app.get<{ Querystring: { tenant?: string; q?: string; since?: string; until?: string; limit?: number; cursor?: string } }>(
+  app.get<{
+    Querystring: {
+      tenant?: string;
+      q?: string;
+      since?: string;
+      until?: string;
+      limit?: number;
+      cursor?: string;
+    };
+  }>(
     '/v1/events',
     {
       schema: {
@@ -51,8 +76,16 @@ export function eventRoutes(app: FastifyInstance, s: Services): void {
           additionalProperties: false,
           properties: {
             tenant: tenantParam,
-            q: { type: 'string', maxLength: 4096, description: 'query language, see docs/query-language.md' },
-            since: { type: 'string', maxLength: 40, description: 'occurred_at >= since (RFC 3339 or YYYY-MM-DD)' },
+            q: {
+              type: 'string',
+              maxLength: 4096,
+              description: 'query language, see docs/query-language.md',
+            },
+            since: {
+              type: 'string',
+              maxLength: 40,
+              description: 'occurred_at >= since (RFC 3339 or YYYY-MM-DD)',
+            },
             until: { type: 'string', maxLength: 40, description: 'occurred_at < until' },
             limit: { type: 'integer', minimum: 1, maximum: MAX_LIMIT, default: 50 },
             cursor: { type: 'string', maxLength: 64 },
@@ -75,8 +108,15 @@ export function eventRoutes(app: FastifyInstance, s: Services): void {
         summary: 'One event with its salt and leaf hash (to recompute the commitment)',
         tags: ['events'],
         security,
-        params: { type: 'object', properties: { id: { type: 'string', minLength: 1, maxLength: 256 } } },
-        querystring: { type: 'object', additionalProperties: false, properties: { tenant: tenantParam } },
+        params: {
+          type: 'object',
+          properties: { id: { type: 'string', minLength: 1, maxLength: 256 } },
+        },
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { tenant: tenantParam },
+        },
         response: errorResponses,
       },
     },
@@ -98,7 +138,8 @@ export function eventRoutes(app: FastifyInstance, s: Services): void {
     '/v1/export',
     {
       schema: {
-        summary: 'Export bundle: events, salts, leaves and inclusion proofs against a fresh checkpoint',
+        summary:
+          'Export bundle: events, salts, leaves and inclusion proofs against a fresh checkpoint',
         tags: ['events'],
         security,
         querystring: {

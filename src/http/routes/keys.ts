@@ -23,7 +23,12 @@ export function keyRoutes(app: FastifyInstance, s: Services): void {
           properties: {
             tenant: tenantParam,
             name: { type: 'string', minLength: 1, maxLength: 200 },
-            scopes: { type: 'array', minItems: 1, maxItems: 3, items: { type: 'string', enum: [...SCOPES] } },
+            scopes: {
+              type: 'array',
+              minItems: 1,
+              maxItems: 3,
+              items: { type: 'string', enum: [...SCOPES] },
+            },
           },
         },
         response: errorResponses,
@@ -33,14 +38,29 @@ export function keyRoutes(app: FastifyInstance, s: Services): void {
       const p = principalOf(req);
       authorize(p, req.body.tenant, 'admin');
       const { key, token } = await s.keys.create(req.body);
-      await s.audit.record(p, 'admin.key_create', key.tenant, { key_id: key.id, scopes: key.scopes.join(',') });
+      await s.audit.record(p, 'admin.key_create', key.tenant, {
+        key_id: key.id,
+        scopes: key.scopes.join(','),
+      });
       return reply.code(201).send({ key: keyView(key), token });
     },
   );
 
   app.get<{ Querystring: { tenant?: string } }>(
     '/v1/keys',
-    { schema: { summary: 'List API keys (never their secrets)', tags: ['keys'], security, querystring: { type: 'object', additionalProperties: false, properties: { tenant: tenantParam } }, response: errorResponses } },
+    {
+      schema: {
+        summary: 'List API keys (never their secrets)',
+        tags: ['keys'],
+        security,
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { tenant: tenantParam },
+        },
+        response: errorResponses,
+      },
+    },
     async (req) => {
       const p = principalOf(req);
       const tenant = p.kind === 'key' ? p.tenant : req.query.tenant;
@@ -51,10 +71,20 @@ export function keyRoutes(app: FastifyInstance, s: Services): void {
 
   app.delete<{ Params: { id: string } }>(
     '/v1/keys/:id',
-    { schema: { summary: 'Revoke an API key', tags: ['keys'], security, params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 } } }, response: errorResponses } },
+    {
+      schema: {
+        summary: 'Revoke an API key',
+        tags: ['keys'],
+        security,
+        params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 } } },
+        response: errorResponses,
+      },
+    },
     async (req, reply) => {
       const p = principalOf(req);
-      const key = (await s.keys.list(p.kind === 'key' ? p.tenant : undefined)).find((k) => k.id === req.params.id);
+      const key = (await s.keys.list(p.kind === 'key' ? p.tenant : undefined)).find(
+        (k) => k.id === req.params.id,
+      );
       if (!key) throw new VeritrailError('not_found', `no API key with id ${req.params.id}`);
       authorize(p, key.tenant, 'admin');
       await s.keys.revoke(key.id);

@@ -6,7 +6,11 @@ import { MAX_ENTRIES } from '../../app/ledger.js';
 import { principalOf } from '../auth.js';
 import { errorResponses, security, tenantParam } from '../schemas.js';
 
-const params = { type: 'object', required: ['tenant'], properties: { tenant: tenantParam } } as const;
+const params = {
+  type: 'object',
+  required: ['tenant'],
+  properties: { tenant: tenantParam },
+} as const;
 const index = { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER } as const;
 const query = (names: readonly string[]) => ({
   type: 'object',
@@ -24,20 +28,29 @@ export function logRoutes(app: FastifyInstance, s: Services): void {
     schema: { summary, tags: ['logs'], security, params, response: errorResponses, ...extra },
   });
 
-  app.get<P>(`${base}/checkpoint`, opts('Latest signed checkpoint (C2SP tlog-checkpoint in a signed note)'), async (req, reply) => {
-    authorize(principalOf(req), req.params.tenant, 'read');
-    const cp = await s.ledger.checkpoint(req.params.tenant);
-    return reply.type('text/plain; charset=utf-8').send(cp.note);
-  });
+  app.get<P>(
+    `${base}/checkpoint`,
+    opts('Latest signed checkpoint (C2SP tlog-checkpoint in a signed note)'),
+    async (req, reply) => {
+      authorize(principalOf(req), req.params.tenant, 'read');
+      const cp = await s.ledger.checkpoint(req.params.tenant);
+      return reply.type('text/plain; charset=utf-8').send(cp.note);
+    },
+  );
 
   const keyOpts = opts('Signed-note verifier key name+hex8+base64 (public)');
-  app.get<P>(`${base}/key`, { schema: { ...keyOpts.schema, security: [] }, config: { public: true } }, async (req, reply) =>
-    reply.type('text/plain; charset=utf-8').send(`${s.ledger.verifierKey(req.params.tenant)}\n`),
+  app.get<P>(
+    `${base}/key`,
+    { schema: { ...keyOpts.schema, security: [] }, config: { public: true } },
+    async (req, reply) =>
+      reply.type('text/plain; charset=utf-8').send(`${s.ledger.verifierKey(req.params.tenant)}\n`),
   );
 
   app.get<P & { Querystring: { index: number; size: number } }>(
     `${base}/proof/inclusion`,
-    opts('RFC 9162 §2.1.3 inclusion proof of leaf `index` in the tree of `size`', { querystring: query(['index', 'size']) }),
+    opts('RFC 9162 §2.1.3 inclusion proof of leaf `index` in the tree of `size`', {
+      querystring: query(['index', 'size']),
+    }),
     async (req) => {
       authorize(principalOf(req), req.params.tenant, 'read');
       const r = await s.ledger.inclusion(req.params.tenant, req.query.index, req.query.size);
@@ -47,7 +60,9 @@ export function logRoutes(app: FastifyInstance, s: Services): void {
 
   app.get<P & { Querystring: { from: number; to: number } }>(
     `${base}/proof/consistency`,
-    opts('RFC 9162 §2.1.4 consistency proof between tree sizes `from` and `to`', { querystring: query(['from', 'to']) }),
+    opts('RFC 9162 §2.1.4 consistency proof between tree sizes `from` and `to`', {
+      querystring: query(['from', 'to']),
+    }),
     async (req) => {
       authorize(principalOf(req), req.params.tenant, 'read');
       const r = await s.ledger.consistency(req.params.tenant, req.query.from, req.query.to);
@@ -57,13 +72,23 @@ export function logRoutes(app: FastifyInstance, s: Services): void {
 
   app.get<P & { Querystring: { start: number; end: number } }>(
     `${base}/entries`,
-    opts(`Leaf inputs [start, end), at most ${MAX_ENTRIES} per call`, { querystring: query(['start', 'end']) }),
+    opts(`Leaf inputs [start, end), at most ${MAX_ENTRIES} per call`, {
+      querystring: query(['start', 'end']),
+    }),
     async (req) => {
       const p = principalOf(req);
       authorize(p, req.params.tenant, 'read');
       const entries = await s.ledger.entries(req.params.tenant, req.query.start, req.query.end);
-      await s.audit.record(p, 'audit.entries_read', req.params.tenant, { start: req.query.start, end: req.query.end });
-      return { entries: entries.map((e) => ({ index: e.index, leaf_input: Buffer.from(e.leafInput).toString('base64') })) };
+      await s.audit.record(p, 'audit.entries_read', req.params.tenant, {
+        start: req.query.start,
+        end: req.query.end,
+      });
+      return {
+        entries: entries.map((e) => ({
+          index: e.index,
+          leaf_input: Buffer.from(e.leafInput).toString('base64'),
+        })),
+      };
     },
   );
 }

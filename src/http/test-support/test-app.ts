@@ -24,7 +24,10 @@ export async function testApp(opts: { bodyLimit?: number } = {}): Promise<TestAp
     signer: loadOrCreateSigner(dir),
     adminToken: ADMIN,
   });
-  const app = await buildApp({ services, ...(opts.bodyLimit ? { bodyLimit: opts.bodyLimit } : {}) });
+  const app = await buildApp({
+    services,
+    ...(opts.bodyLimit ? { bodyLimit: opts.bodyLimit } : {}),
+  });
   return {
     app,
     services,

@@ -49,7 +49,9 @@ export class AppendWriter {
       tenantByName: db.prepare<[string], { tenant_id: number; size: number }>(
         'SELECT tenant_id, size FROM tenants WHERE name = ?',
       ),
-      sizeOf: db.prepare<[number], { size: number }>('SELECT size FROM tenants WHERE tenant_id = ?'),
+      sizeOf: db.prepare<[number], { size: number }>(
+        'SELECT size FROM tenants WHERE tenant_id = ?',
+      ),
       newTenant: db.prepare<[string], { tenant_id: number }>(
         'INSERT INTO tenants (name) VALUES (?) RETURNING tenant_id',
       ),
@@ -96,7 +98,11 @@ export class AppendWriter {
   private appendOne(row: AppendRow, touched: Set<LogState>): AppendRowResult {
     const log = this.logFor(row.tenant, touched);
     const seq = log.frontier.size;
-    const c = commitCanonical({ id: row.id, tenant: row.tenant, received_at: row.receivedAt }, row.canonical, row.salt);
+    const c = commitCanonical(
+      { id: row.id, tenant: row.tenant, received_at: row.receivedAt },
+      row.canonical,
+      row.salt,
+    );
     // The unique (tenant_id, id) index is the idempotency check: no separate lookup per event.
     const inserted = this.q.insertEvent.run(
       log.tenantId,
@@ -119,7 +125,11 @@ export class AppendWriter {
       return { seq: existing.seq, leafHash: hashLeaf(existing.leaf_input), duplicate: true };
     }
     for (const node of log.frontier.append(c.leafHash)) {
-      this.q.insertHash.run(log.tenantId, storedHashIndex(node.ref.level, node.ref.index), node.hash);
+      this.q.insertHash.run(
+        log.tenantId,
+        storedHashIndex(node.ref.level, node.ref.index),
+        node.hash,
+      );
     }
     return { seq, leafHash: c.leafHash, duplicate: false };
   }
@@ -141,7 +151,11 @@ export class AppendWriter {
 
   private load(tenant: string): LogState {
     const row = this.q.tenantByName.get(tenant);
-    if (!row) return { tenantId: this.q.newTenant.get(tenant)!.tenant_id, frontier: MerkleFrontier.empty() };
+    if (!row)
+      return {
+        tenantId: this.q.newTenant.get(tenant)!.tenant_id,
+        frontier: MerkleFrontier.empty(),
+      };
     const hashes = this.nodes.read(tenant, row.tenant_id, frontierRefs(row.size));
     return { tenantId: row.tenant_id, frontier: MerkleFrontier.fromHashes(row.size, hashes) };
   }

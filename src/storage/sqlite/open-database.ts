@@ -16,11 +16,19 @@ export interface OpenOptions {
 export function openDatabase(file: string, opts: OpenOptions = {}): Db {
   let db: Db;
   try {
-    db = new Database(file, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false });
-  } catch (e) {
-    throw new VeritrailError('unavailable', `cannot open database ${file}: ${(e as Error).message}`, [], {
-      cause: e,
+    db = new Database(file, {
+      readonly: opts.readonly ?? false,
+      fileMustExist: opts.readonly ?? false,
     });
+  } catch (e) {
+    throw new VeritrailError(
+      'unavailable',
+      `cannot open database ${file}: ${(e as Error).message}`,
+      [],
+      {
+        cause: e,
+      },
+    );
   }
   db.pragma('busy_timeout = 10000');
   if (!opts.readonly) {

@@ -53,7 +53,11 @@ export function encodeBatch(batch: readonly AppendInput[]): EncodedBatch {
 }
 
 export function transferables(b: EncodedBatch): ArrayBuffer[] {
-  return [b.numbers.buffer as ArrayBuffer, b.salts.buffer as ArrayBuffer, b.ips.buffer as ArrayBuffer];
+  return [
+    b.numbers.buffer as ArrayBuffer,
+    b.salts.buffer as ArrayBuffer,
+    b.ips.buffer as ArrayBuffer,
+  ];
 }
 
 export function decodeBatch(b: EncodedBatch): AppendRow[] {
@@ -99,5 +103,9 @@ export function encodeResults(results: readonly AppendRowResult[]): EncodedResul
 }
 
 export function decodeResults(r: EncodedResults): AppendRowResult[] {
-  return Array.from(r.seqs, (seq, i) => ({ seq, leafHash: r.hashes.subarray(i * 32, i * 32 + 32), duplicate: r.duplicates[i] === 1 }));
+  return Array.from(r.seqs, (seq, i) => ({
+    seq,
+    leafHash: r.hashes.subarray(i * 32, i * 32 + 32),
+    duplicate: r.duplicates[i] === 1,
+  }));
 }

@@ -9,7 +9,6 @@ import type {
   VerifyRow,
   VerifySource,
 } from '../../app/ports.js';
-import { VeritrailError } from '../../core/errors.js';
 import { rootAt, type NodeRef } from '../../core/merkle/index.js';
 import type { AppendRowResult } from './append-writer.js';
 import { encodeBatch, type EncodedBatch } from './row-codec.js';
@@ -52,13 +51,18 @@ export class SqliteEventStore implements EventStore, VerifySource {
       // In (seq, pos) order on the (tenant_id, seq) index, pos (the rowid) breaking ties: a
       // duplicated, missing or renumbered seq shows up as a bad seq. Raw arrays: no object per row.
       page: db
-        .prepare<[number, number, number, number], [number, number, string, string | null, Buffer | null, string]>(
+        .prepare<
+          [number, number, number, number],
+          [number, number, string, string | null, Buffer | null, string]
+        >(
           `SELECT seq, pos, id, event, salt, leaf_input FROM events
            WHERE tenant_id = ? AND (seq, pos) > (?, ?) ORDER BY seq, pos LIMIT ?`,
         )
         .raw(),
       hashPage: db
-        .prepare<[number, number, number], [number, Buffer]>('SELECT sidx, hash FROM tree_hashes WHERE tenant_id = ? AND sidx > ? ORDER BY sidx LIMIT ?')
+        .prepare<[number, number, number], [number, Buffer]>(
+          'SELECT sidx, hash FROM tree_hashes WHERE tenant_id = ? AND sidx > ? ORDER BY sidx LIMIT ?',
+        )
         .raw(),
     };
   }
@@ -114,12 +118,17 @@ export class SqliteEventStore implements EventStore, VerifySource {
     const where = compileSqliteWhere(p.query, 'e');
     const conds = ['e.tenant_id = ?'];
     const params: unknown[] = [tid];
-    if (p.after !== undefined) (conds.push('(e.occurred_ms, e.seq) < (?, ?)'), params.push(p.after.occurredMs, p.after.seq));
-    if (p.belowSeq !== undefined) (conds.push('e.seq < ?'), params.push(p.belowSeq));
-    if (p.sinceMs !== undefined) (conds.push('e.occurred_ms >= ?'), params.push(p.sinceMs));
-    if (p.untilMs !== undefined) (conds.push('e.occurred_ms < ?'), params.push(p.untilMs));
-    conds.push(`(${where.sql})`);
-    params.push(...where.params, p.limit);
+    const add = (sql: string, ...values: unknown[]) => {
+      conds.push(sql);
+      params.push(...values);
+    };
+    if (p.after !== undefined)
+      add('(e.occurred_ms, e.seq) < (?, ?)', p.after.occurredMs, p.after.seq);
+    if (p.belowSeq !== undefined) add('e.seq < ?', p.belowSeq);
+    if (p.sinceMs !== undefined) add('e.occurred_ms >= ?', p.sinceMs);
+    if (p.untilMs !== undefined) add('e.occurred_ms < ?', p.untilMs);
+    add(`(${where.sql})`, ...where.params);
+    params.push(p.limit);
     const sql = `SELECT ${COLS} FROM events e WHERE ${conds.join(' AND ')} ORDER BY e.occurred_ms DESC, e.seq DESC LIMIT ?`;
     const rows = this.db.prepare<unknown[], EventRow>(sql).all(...params);
     return Promise.resolve(rows.map((r) => toRecord(p.tenant, r)));
@@ -136,6 +145,8 @@ export class SqliteEventStore implements EventStore, VerifySource {
   }
 
   /** Stored rows in insertion order: a reordered or renumbered row shows up as a bad seq. */
+  // Generators over synchronous reads: pages are yielded so a caller can interleave work.
+  // eslint-disable-next-line @typescript-eslint/require-await
   async *entries(tenant: string, pageSize: number): AsyncIterable<readonly VerifyRow[]> {
     const tid = this.tenantId(tenant);
     if (tid === undefined) return;
@@ -144,11 +155,21 @@ export class SqliteEventStore implements EventStore, VerifySource {
       const rows = this.q.page.all(tid, seq, pos, pageSize);
       if (rows.length === 0) return;
       [seq, pos] = rows[rows.length - 1]!;
-      yield rows.map(([s, , id, canonical, salt, leafInput]) => ({ seq: s, id, canonical, salt, leafInput }));
+      yield rows.map(([s, , id, canonical, salt, leafInput]) => ({
+        seq: s,
+        id,
+        canonical,
+        salt,
+        leafInput,
+      }));
     }
   }
 
-  async *treeHashes(tenant: string, pageSize: number): AsyncIterable<readonly { sidx: number; hash: Buffer }[]> {
+  // eslint-disable-next-line @typescript-eslint/require-await
+  async *treeHashes(
+    tenant: string,
+    pageSize: number,
+  ): AsyncIterable<readonly { sidx: number; hash: Buffer }[]> {
     const tid = this.tenantId(tenant);
     if (tid === undefined) return;
     let after = -1;

@@ -120,12 +120,16 @@ export class SqliteSettingsStore implements SettingsStore {
   constructor(private readonly db: Db) {}
 
   get(key: string): Promise<string | undefined> {
-    const row = this.db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?').get(key);
+    const row = this.db
+      .prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?')
+      .get(key);
     return Promise.resolve(row?.value);
   }
 
   setIfAbsent(key: string, value: string): Promise<string> {
-    this.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING').run(key, value);
+    this.db
+      .prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING')
+      .run(key, value);
     return this.get(key).then((v) => v ?? value);
   }
 }

@@ -17,21 +17,34 @@ afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-runStoreContract('sqlite (writer in this thread)', () => openSqliteStore({ dataDir: tempDir(), writerThread: false }));
-runStoreContract('sqlite (writer thread)', () => openSqliteStore({ dataDir: tempDir(), writerThread: true }));
+runStoreContract('sqlite (writer in this thread)', () =>
+  openSqliteStore({ dataDir: tempDir(), writerThread: false }),
+);
+runStoreContract('sqlite (writer thread)', () =>
+  openSqliteStore({ dataDir: tempDir(), writerThread: true }),
+);
 
 describe('sqlite append-only guard rails', () => {
   it('refuses UPDATE and DELETE on events, tree hashes and checkpoints, but allows blanking a payload', async () => {
     const dir = tempDir();
     const store = openSqliteStore({ dataDir: dir, writerThread: false });
-    await store.events.append([toAppend(makeEvent({ tenant: 'acme' })), toAppend(makeEvent({ tenant: 'acme' }))]);
-    await store.checkpoints.add({ tenant: 'acme', size: 2, root: Buffer.alloc(32), note: 'n', createdAt: 'now' });
+    await store.events.append([
+      toAppend(makeEvent({ tenant: 'acme' })),
+      toAppend(makeEvent({ tenant: 'acme' })),
+    ]);
+    await store.checkpoints.add({
+      tenant: 'acme',
+      size: 2,
+      root: Buffer.alloc(32),
+      note: 'n',
+      createdAt: 'now',
+    });
     await store.close();
     const db = new Database(join(dir, DB_FILE));
     const refused = [
       "UPDATE events SET action = 'user.logout' WHERE seq = 0",
-      "UPDATE events SET seq = 5 WHERE seq = 0",
-      "UPDATE events SET event = NULL WHERE seq = 0",
+      'UPDATE events SET seq = 5 WHERE seq = 0',
+      'UPDATE events SET event = NULL WHERE seq = 0',
       'DELETE FROM events WHERE seq = 1',
       'UPDATE tree_hashes SET hash = zeroblob(32)',
       'DELETE FROM tree_hashes',
@@ -42,7 +55,9 @@ describe('sqlite append-only guard rails', () => {
     ];
     for (const sql of refused) expect(() => db.prepare(sql).run(), sql).toThrow(/append-only/);
     // The retention path: payload and salt together, nothing else.
-    expect(db.prepare('UPDATE events SET event = NULL, salt = NULL WHERE seq = 0').run().changes).toBe(1);
+    expect(
+      db.prepare('UPDATE events SET event = NULL, salt = NULL WHERE seq = 0').run().changes,
+    ).toBe(1);
     db.close();
   });
 
@@ -56,7 +71,9 @@ describe('sqlite append-only guard rails', () => {
     }
     const rows = await a.events.range('acme', 0, 100);
     expect(rows.map((r) => r.seq)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
-    expect((await a.events.head('acme')).root.equals((await b.events.head('acme')).root)).toBe(true);
+    expect((await a.events.head('acme')).root.equals((await b.events.head('acme')).root)).toBe(
+      true,
+    );
     await a.close();
     await b.close();
   });

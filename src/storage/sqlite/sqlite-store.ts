@@ -10,7 +10,11 @@ import { AppendWriter } from './append-writer.js';
 import { openDatabase } from './open-database.js';
 import { decodeBatch } from './row-codec.js';
 import { SqliteEventStore, type WritePath } from './sqlite-event-store.js';
-import { SqliteCheckpointStore, SqliteKeyStore, SqliteSettingsStore } from './sqlite-side-stores.js';
+import {
+  SqliteCheckpointStore,
+  SqliteKeyStore,
+  SqliteSettingsStore,
+} from './sqlite-side-stores.js';
 import { WorkerWritePath } from './worker-write-path.js';
 
 export const DB_FILE = 'veritrail.db';

@@ -13,13 +13,22 @@ export class TreeNodeReader {
   private readonly hash;
 
   constructor(db: Db) {
-    this.hash = db.prepare<[number, number], { hash: Buffer }>('SELECT hash FROM tree_hashes WHERE tenant_id = ? AND sidx = ?');
+    this.hash = db.prepare<[number, number], { hash: Buffer }>(
+      'SELECT hash FROM tree_hashes WHERE tenant_id = ? AND sidx = ?',
+    );
   }
 
   read(tenant: string, tenantId: number | undefined, refs: readonly NodeRef[]): Buffer[] {
     return refs.map((ref) => {
-      const row = tenantId === undefined ? undefined : this.hash.get(tenantId, storedHashIndex(ref.level, ref.index));
-      if (!row) throw new VeritrailError('internal', `log ${tenant}: tree node (${ref.level}, ${ref.index}) is not stored`);
+      const row =
+        tenantId === undefined
+          ? undefined
+          : this.hash.get(tenantId, storedHashIndex(ref.level, ref.index));
+      if (!row)
+        throw new VeritrailError(
+          'internal',
+          `log ${tenant}: tree node (${ref.level}, ${ref.index}) is not stored`,
+        );
       return row.hash;
     });
   }

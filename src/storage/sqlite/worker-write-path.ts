@@ -4,7 +4,12 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { VeritrailError } from '../../core/errors.js';
 import type { AppendRowResult } from './append-writer.js';
-import { decodeResults, transferables, type EncodedBatch, type EncodedResults } from './row-codec.js';
+import {
+  decodeResults,
+  transferables,
+  type EncodedBatch,
+  type EncodedResults,
+} from './row-codec.js';
 import type { WritePath } from './sqlite-event-store.js';
 
 type Reply = { id: number; results: EncodedResults } | { id: number; error: string };
@@ -20,7 +25,10 @@ function workerFile(): string {
 
 export class WorkerWritePath implements WritePath {
   private readonly worker: Worker;
-  private readonly pending = new Map<number, { resolve: (r: AppendRowResult[]) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<
+    number,
+    { resolve: (r: AppendRowResult[]) => void; reject: (e: Error) => void }
+  >();
   private nextId = 1;
   private failed: Error | undefined;
 
@@ -30,7 +38,8 @@ export class WorkerWritePath implements WritePath {
       const p = this.pending.get(msg.id);
       if (!p) return;
       this.pending.delete(msg.id);
-      if ('error' in msg) p.reject(new VeritrailError('unavailable', `append failed: ${msg.error}`));
+      if ('error' in msg)
+        p.reject(new VeritrailError('unavailable', `append failed: ${msg.error}`));
       else p.resolve(decodeResults(msg.results));
     });
     this.worker.on('error', (e) => this.fail(e));
@@ -41,12 +50,16 @@ export class WorkerWritePath implements WritePath {
 
   private fail(e: Error): void {
     this.failed = e;
-    for (const p of this.pending.values()) p.reject(new VeritrailError('unavailable', `writer thread failed: ${e.message}`));
+    for (const p of this.pending.values())
+      p.reject(new VeritrailError('unavailable', `writer thread failed: ${e.message}`));
     this.pending.clear();
   }
 
   private send(msg: { batch?: EncodedBatch; close?: true }): Promise<AppendRowResult[]> {
-    if (this.failed) return Promise.reject(new VeritrailError('unavailable', `writer thread failed: ${this.failed.message}`));
+    if (this.failed)
+      return Promise.reject(
+        new VeritrailError('unavailable', `writer thread failed: ${this.failed.message}`),
+      );
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });

@@ -5,7 +5,12 @@
  * commit of 4,000 rows costs far less than four of 1,000 (bench/). Each reply is posted only
  * after the transaction that holds its rows is durable.
  */
-import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
+import {
+  parentPort,
+  receiveMessageOnPort,
+  workerData,
+  type MessagePort,
+} from 'node:worker_threads';
 import { AppendWriter } from './append-writer.js';
 import { openDatabase } from './open-database.js';
 import { decodeBatch, encodeResults, type EncodedBatch } from './row-codec.js';
@@ -22,7 +27,11 @@ function run(port: MessagePort): void {
   const db = openDatabase((workerData as { file: string }).file);
   const writer = new AppendWriter(db);
   const reply = (id: number, results: ReturnType<typeof encodeResults>) =>
-    port.postMessage({ id, results }, [results.seqs.buffer, results.hashes.buffer, results.duplicates.buffer] as ArrayBuffer[]);
+    port.postMessage({ id, results }, [
+      results.seqs.buffer,
+      results.hashes.buffer,
+      results.duplicates.buffer,
+    ] as ArrayBuffer[]);
 
   const handle = (first: WriteRequest): void => {
     const group: WriteRequest[] = [first];

@@ -6,11 +6,18 @@ import type { AppendInput } from '../../app/ports.js';
 
 let counter = 0;
 
-export function makeEvent(over: Partial<EventInput> = {}, receivedAt = new Date().toISOString()): StoredEvent {
+export function makeEvent(
+  over: Partial<EventInput> = {},
+  receivedAt = new Date().toISOString(),
+): StoredEvent {
   counter++;
   const r = normaliseEvent(
     { action: 'user.login', actor: { id: `user-${counter % 7}` }, outcome: 'success', ...over },
-    { defaultTenant: 'acme', receivedAt, newId: () => `evt-${process.pid}-${counter}-${Math.random().toString(36).slice(2)}` },
+    {
+      defaultTenant: 'acme',
+      receivedAt,
+      newId: () => `evt-${process.pid}-${counter}-${Math.random().toString(36).slice(2)}`,
+    },
   );
   if (!r.ok) throw new Error(JSON.stringify(r.error));
   return r.value;
