@@ -10,7 +10,7 @@ import type { Config } from './config/config.js';
 import { randomBytes } from './core/crypto.js';
 import { hashToken } from './app/keys.js';
 import { buildApp } from './http/app.js';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { VeritrailError } from './core/errors.js';
 import { loadOrCreateSigner } from './storage/signing-key-file.js';
@@ -139,6 +139,10 @@ export async function startServer(
     bodyLimit: config.bodyLimit,
     logger: config.logRequests,
     version: VERSION,
+    rateLimitPerMinute: config.rateLimit,
+    ...(config.tlsCert && config.tlsKey
+      ? { tls: { cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) } }
+      : {}),
   });
   try {
     await app.listen({ port: config.port, host: config.host });
@@ -150,7 +154,7 @@ export async function startServer(
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   return {
-    url: `http://${host}:${port}`,
+    url: `${config.tlsCert ? 'https' : 'http'}://${host}:${port}`,
     app,
     services,
     ...(generatedAdminToken ? { generatedAdminToken } : {}),

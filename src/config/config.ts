@@ -26,6 +26,11 @@ export const configSchema = z.strictObject({
     .max(256 * 1024 * 1024)
     .default(16 * 1024 * 1024),
   logRequests: z.boolean().default(false),
+  /** Requests per minute per credential; 0 turns rate limiting off. */
+  rateLimit: z.coerce.number().int().min(0).max(10_000_000).default(6000),
+  /** PEM files: with both, the server speaks HTTPS. */
+  tlsCert: z.string().min(1).optional(),
+  tlsKey: z.string().min(1).optional(),
 });
 
 export type Config = z.output<typeof configSchema>;
@@ -38,6 +43,9 @@ const ENV: Record<string, keyof Config> = {
   VERITRAIL_ORIGIN_PREFIX: 'originPrefix',
   VERITRAIL_CHECKPOINT_INTERVAL_MS: 'checkpointIntervalMs',
   VERITRAIL_BODY_LIMIT: 'bodyLimit',
+  VERITRAIL_RATE_LIMIT: 'rateLimit',
+  VERITRAIL_TLS_CERT: 'tlsCert',
+  VERITRAIL_TLS_KEY: 'tlsKey',
 };
 
 export function fromEnv(
@@ -57,7 +65,12 @@ export function loadConfig(
   env: NodeJS.ProcessEnv = process.env,
 ): Config {
   const defined = Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined));
-  const r = configSchema.safeParse({ ...fromEnv(env), ...defined });
+  const r = configSchema
+    .refine((c) => (c.tlsCert === undefined) === (c.tlsKey === undefined), {
+      message: 'give both a TLS certificate and key, or neither',
+      path: ['tlsKey'],
+    })
+    .safeParse({ ...fromEnv(env), ...defined });
   if (!r.success) {
     const details = issuesFromZod(r.error);
     throw new VeritrailError(

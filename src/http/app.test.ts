@@ -318,3 +318,38 @@ describe('meta', () => {
     expect(r.json()).toEqual({ error: { code: 'not_found', message: 'no route GET /v2/nothing' } });
   });
 });
+
+describe('rate limiting', () => {
+  it('answers 429 with the error body past the per-credential limit, per credential', async () => {
+    const { testApp: make } = await import('./test-support/test-app.js');
+    const small = await make({ rateLimitPerMinute: 3 });
+    try {
+      const hit = () =>
+        small.app.inject({
+          method: 'GET',
+          url: '/v1/logs/acme/key',
+          headers: auth('some-token-value'),
+        });
+      const codes = [];
+      for (let i = 0; i < 4; i++) codes.push((await hit()).statusCode);
+      expect(codes).toEqual([200, 200, 200, 429]);
+      const r = await hit();
+      expect(r.json<{ error: { code: string } }>().error.code).toBe('rate_limited');
+      expect(r.headers['retry-after']).toBeDefined();
+      // Another credential has its own budget; health checks are never limited.
+      expect(
+        (
+          await small.app.inject({
+            method: 'GET',
+            url: '/v1/logs/acme/key',
+            headers: auth('other-token-value'),
+          })
+        ).statusCode,
+      ).toBe(200);
+      for (let i = 0; i < 5; i++)
+        expect((await small.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+    } finally {
+      await small.close();
+    }
+  });
+});

@@ -2,7 +2,9 @@
  * The HTTP API, built without listening (CONVENTIONS.md: `buildApp(deps)`, tested with
  * `inject()`). Every route but /healthz, /openapi.json and the public key authenticates.
  */
+import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
+import { sha256 } from '../core/crypto.js';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import type { Services } from '../app/services.js';
 import { VeritrailError } from '../core/errors.js';
@@ -19,6 +21,10 @@ export interface AppOptions {
   /** Log requests (pino to stdout). Authorization headers are redacted. */
   readonly logger?: boolean;
   readonly version?: string;
+  /** Requests per minute per credential (token, else client address); 0 turns the limit off. */
+  readonly rateLimitPerMinute?: number;
+  /** PEM certificate and key: serve HTTPS. */
+  readonly tls?: { readonly cert: string | Buffer; readonly key: string | Buffer };
 }
 
 const PUBLIC = new Set(['/healthz', '/openapi.json']);
@@ -26,11 +32,33 @@ const PUBLIC = new Set(['/healthz', '/openapi.json']);
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const s = opts.services;
   const app = Fastify({
+    ...(opts.tls ? { https: { cert: opts.tls.cert, key: opts.tls.key } } : {}),
     bodyLimit: opts.bodyLimit ?? 16 * 1024 * 1024,
     logger: opts.logger ? { redact: ['req.headers.authorization'] } : false,
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: true } },
     return503OnClosing: true,
   });
+
+  const perMinute = opts.rateLimitPerMinute ?? 6000;
+  if (perMinute > 0) {
+    await app.register(rateLimit, {
+      max: perMinute,
+      timeWindow: 60_000,
+      allowList: (req) => PUBLIC.has(req.routeOptions.url ?? ''),
+      // Keyed by a digest of the credential, so raw tokens are not kept as map keys.
+      keyGenerator: (req) => {
+        const auth = req.headers.authorization;
+        return auth === undefined
+          ? `ip:${req.ip}`
+          : `tok:${sha256(auth).toString('base64url').slice(0, 22)}`;
+      },
+      errorResponseBuilder: (_req, ctx) =>
+        new VeritrailError(
+          'rate_limited',
+          `more than ${ctx.max} requests per minute; retry in ${Math.ceil(ctx.ttl / 1000)} s`,
+        ),
+    });
+  }
 
   // JSON only: a text/plain body is a 415, not a string to validate.
   app.removeContentTypeParser(['text/plain']);

@@ -12,6 +12,12 @@ export function serveCommand(program: Command, out: () => Output): void {
     .option('--host <host>', 'address to listen on (env VERITRAIL_HOST)', undefined)
     .option('--demo', 'load demo events into tenant "demo" when it is empty')
     .option('--log-requests', 'log every request (tokens are redacted)')
+    .option(
+      '--rate-limit <n>',
+      'requests per minute per credential, 0 for none (env VERITRAIL_RATE_LIMIT; default 6000)',
+    )
+    .option('--tls-cert <file>', 'PEM certificate: serve HTTPS (env VERITRAIL_TLS_CERT)')
+    .option('--tls-key <file>', 'PEM private key for --tls-cert (env VERITRAIL_TLS_KEY)')
     .action(
       async (o: {
         data?: string;
@@ -19,12 +25,18 @@ export function serveCommand(program: Command, out: () => Output): void {
         host?: string;
         demo?: boolean;
         logRequests?: boolean;
+        rateLimit?: string;
+        tlsCert?: string;
+        tlsKey?: string;
       }) => {
         const config = loadConfig({
           dataDir: o.data,
           port: o.port,
           host: o.host,
           logRequests: o.logRequests,
+          rateLimit: o.rateLimit,
+          tlsCert: o.tlsCert,
+          tlsKey: o.tlsKey,
         });
         const o_ = out();
         const server = await startServer(config, {

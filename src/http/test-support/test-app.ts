@@ -17,7 +17,9 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function testApp(opts: { bodyLimit?: number } = {}): Promise<TestApp> {
+export async function testApp(
+  opts: { bodyLimit?: number; rateLimitPerMinute?: number } = {},
+): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'veritrail-http-'));
   const services = createServices({
     store: openSqliteStore({ dataDir: dir, writerThread: false }),
@@ -26,6 +28,7 @@ export async function testApp(opts: { bodyLimit?: number } = {}): Promise<TestAp
   });
   const app = await buildApp({
     services,
+    rateLimitPerMinute: opts.rateLimitPerMinute ?? 0,
     ...(opts.bodyLimit ? { bodyLimit: opts.bodyLimit } : {}),
   });
   return {
