@@ -40,17 +40,16 @@ export function normaliseEvent(
 ): Result<StoredEvent> {
   const parsed = eventInputSchema.safeParse(input);
   if (!parsed.success) return err(issuesFromZod(parsed.error, path));
-  const e = parsed.data;
+  // The parse result is a fresh object that nothing else holds: defaults are filled in place
+  // (member order is irrelevant: the stored form is canonical JSON).
+  const e = parsed.data as Partial<StoredEvent> & typeof parsed.data;
   if (e.source?.ip !== undefined) e.source.ip = e.source.ip.toLowerCase();
-  const event: StoredEvent = {
-    ...e,
-    id: e.id ?? ctx.newId(),
-    tenant: e.tenant ?? ctx.defaultTenant,
-    category: e.category ?? 'other',
-    outcome: e.outcome ?? 'unknown',
-    severity: e.severity ?? 'info',
-    occurred_at: e.occurred_at ?? ctx.receivedAt,
-    received_at: ctx.receivedAt,
-  };
-  return ok(event);
+  e.id ??= ctx.newId();
+  e.tenant ??= ctx.defaultTenant;
+  e.category ??= 'other';
+  e.outcome ??= 'unknown';
+  e.severity ??= 'info';
+  e.occurred_at ??= ctx.receivedAt;
+  e.received_at = ctx.receivedAt;
+  return ok(e as StoredEvent);
 }

@@ -29,6 +29,9 @@ export function encodeBatch(batch: readonly AppendInput[]): EncodedBatch {
   const numbers = new Float64Array(n * 2);
   const salts = new Uint8Array(n * 32);
   const ips = new Uint8Array(n * IP);
+  // A batch usually shares one received_at: parse it once.
+  let receivedAt = '';
+  let receivedMs = 0;
   batch.forEach(({ event: e, canonical, salt }, i) => {
     const s = i * S;
     strings[s] = e.tenant;
@@ -41,7 +44,8 @@ export function encodeBatch(batch: readonly AppendInput[]): EncodedBatch {
     strings[s + 7] = e.received_at;
     strings[s + 8] = canonical;
     numbers[i * 2] = timestampMs(e.occurred_at);
-    numbers[i * 2 + 1] = timestampMs(e.received_at);
+    if (e.received_at !== receivedAt) [receivedAt, receivedMs] = [e.received_at, timestampMs(e.received_at)];
+    numbers[i * 2 + 1] = receivedMs;
     salts.set(salt, i * 32);
     const ip = e.source?.ip === undefined ? null : parseIp(e.source.ip);
     if (ip) {
