@@ -21,11 +21,21 @@ describe('durability', () => {
     let stop = false;
     const producer = async (p: number) => {
       for (let b = 0; !stop; b++) {
-        const events = Array.from({ length: 50 }, (_, i) => ({ id: `p${p}-b${b}-e${i}`, tenant: 'shop', action: 'order.create', actor: { id: `p${p}` } }));
+        const events = Array.from({ length: 50 }, (_, i) => ({
+          id: `p${p}-b${b}-e${i}`,
+          tenant: 'shop',
+          action: 'order.create',
+          actor: { id: `p${p}` },
+        }));
         try {
-          const res = await fetch(`${server.url}/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' }, body: JSON.stringify({ events }) });
+          const res = await fetch(`${server.url}/v1/events`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
+            body: JSON.stringify({ events }),
+          });
           if (res.status !== 201) return;
-          for (const e of ((await res.json()) as { events: { id: string; seq: number }[] }).events) acked.set(e.id, e.seq);
+          for (const e of ((await res.json()) as { events: { id: string; seq: number }[] }).events)
+            acked.set(e.id, e.seq);
         } catch {
           return; // the server is gone: anything unacknowledged may or may not be stored
         }
@@ -43,8 +53,14 @@ describe('durability', () => {
       const seen = new Map<string, number>();
       let cursor: string | null = null;
       for (;;) {
-        const res = await fetch(`${restarted.url}/v1/events?tenant=shop&limit=1000${cursor ? `&cursor=${cursor}` : ''}`, { headers: { authorization: `Bearer ${ADMIN}` } });
-        const page = (await res.json()) as { events: { id: string; seq: number }[]; next_cursor: string | null };
+        const res = await fetch(
+          `${restarted.url}/v1/events?tenant=shop&limit=1000${cursor ? `&cursor=${cursor}` : ''}`,
+          { headers: { authorization: `Bearer ${ADMIN}` } },
+        );
+        const page = (await res.json()) as {
+          events: { id: string; seq: number }[];
+          next_cursor: string | null;
+        };
         for (const e of page.events) {
           expect(seen.has(e.id), `duplicate ${e.id}`).toBe(false);
           seen.set(e.id, e.seq);

@@ -44,7 +44,8 @@ export function encodeBatch(batch: readonly AppendInput[]): EncodedBatch {
     strings[s + 7] = e.received_at;
     strings[s + 8] = canonical;
     numbers[i * 2] = timestampMs(e.occurred_at);
-    if (e.received_at !== receivedAt) [receivedAt, receivedMs] = [e.received_at, timestampMs(e.received_at)];
+    if (e.received_at !== receivedAt)
+      [receivedAt, receivedMs] = [e.received_at, timestampMs(e.received_at)];
     numbers[i * 2 + 1] = receivedMs;
     salts.set(salt, i * 32);
     const ip = e.source?.ip === undefined ? null : parseIp(e.source.ip);
