@@ -65,8 +65,8 @@ export class Ledger {
     return (await this.sign(tenant))!;
   }
 
-  private async sizeOf(tenant: string): Promise<number> {
-    return (await this.store.head(tenant)).size;
+  private sizeOf(tenant: string): Promise<number> {
+    return this.store.size(tenant);
   }
 
   async inclusion(tenant: string, index: number, size: number) {

@@ -77,6 +77,8 @@ export interface EventStore {
    */
   append(batch: readonly AppendInput[]): Promise<Appended[]>;
   head(tenant: string): Promise<TreeHead>;
+  /** The log's size alone (no root computed): bounds checks on the proof paths. */
+  size(tenant: string): Promise<number>;
   /** Stored complete-subtree hashes, in the order asked. Missing refs are an error. */
   readHashes(tenant: string, refs: readonly NodeRef[]): Promise<Buffer[]>;
   getById(tenant: string, id: string): Promise<StoredRecord | undefined>;

@@ -118,6 +118,8 @@ export function runStoreContract(name: string, open: () => Promise<Store> | Stor
         ).toBe(true);
       }
       expect((await s.events.head('nobody')).size).toBe(0);
+      expect(await s.events.size('nobody')).toBe(0);
+      expect(await s.events.size('acme')).toBe(leaves.length);
       expect(leafHash((await s.events.getBySeq('acme', 3))!.leafInput).equals(leaves[3]!)).toBe(
         true,
       );

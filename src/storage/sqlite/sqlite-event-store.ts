@@ -91,6 +91,10 @@ export class SqliteEventStore implements EventStore, VerifySource {
     return Promise.resolve(this.q.tenant.get(tenant)?.size ?? 0);
   }
 
+  size(tenant: string): Promise<number> {
+    return this.claimedSize(tenant);
+  }
+
   async head(tenant: string): Promise<TreeHead> {
     const size = await this.claimedSize(tenant);
     return { size, root: await rootAt(size, (refs) => this.readHashes(tenant, refs)) };
