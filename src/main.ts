@@ -97,6 +97,11 @@ export async function startServer(
   config: Config,
   opts: { demo?: boolean; onError?: (e: unknown) => void } = {},
 ): Promise<RunningServer> {
+  // Everything that can fail on bad configuration happens before the store is opened.
+  const tls =
+    config.tlsCert && config.tlsKey
+      ? { cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) }
+      : undefined;
   const store = openStore({ dataDir: config.dataDir });
   let originPrefix: string;
   try {
@@ -113,42 +118,41 @@ export async function startServer(
     ...(config.adminToken === undefined ? {} : { adminToken: config.adminToken }),
     ...(opts.onError ? { onBackgroundError: opts.onError } : {}),
   });
+  let app: FastifyInstance;
+  let seeded = 0;
+  try {
+    if (opts.demo && (await store.events.size('demo')) === 0) {
+      const events = demoEvents(2000, Date.now());
+      for (let i = 0; i < events.length; i += 1000) {
+        seeded += (await services.ingest.ingest(events.slice(i, i + 1000), { kind: 'admin' }))
+          .length;
+      }
+      await services.checkpointJob.flush();
+    }
+    services.checkpointJob.start();
+    app = await buildApp({
+      services,
+      bodyLimit: config.bodyLimit,
+      logger: config.logRequests,
+      version: VERSION,
+      rateLimitPerMinute: config.rateLimit,
+      ...(tls ? { tls } : {}),
+    });
+    await app.listen({ port: config.port, host: config.host });
+  } catch (e) {
+    await services.close();
+    throw e;
+  }
+  // Only once the server is up: a start that fails never swallows a token it could not show.
   let generatedAdminToken: string | undefined;
   if (
     config.adminToken === undefined &&
     (await store.settings.get(ADMIN_TOKEN_SETTING)) === undefined
   ) {
     const token = `vta_${randomBytes(32).toString('base64url')}`;
-    const stored = await store.settings.setIfAbsent(
-      ADMIN_TOKEN_SETTING,
-      hashToken(token).toString('hex'),
-    );
-    if (stored === hashToken(token).toString('hex')) generatedAdminToken = token;
-  }
-  let seeded = 0;
-  if (opts.demo && (await store.events.head('demo')).size === 0) {
-    const events = demoEvents(2000, Date.now());
-    for (let i = 0; i < events.length; i += 1000) {
-      seeded += (await services.ingest.ingest(events.slice(i, i + 1000), { kind: 'admin' })).length;
-    }
-    await services.checkpointJob.flush();
-  }
-  services.checkpointJob.start();
-  const app = await buildApp({
-    services,
-    bodyLimit: config.bodyLimit,
-    logger: config.logRequests,
-    version: VERSION,
-    rateLimitPerMinute: config.rateLimit,
-    ...(config.tlsCert && config.tlsKey
-      ? { tls: { cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) } }
-      : {}),
-  });
-  try {
-    await app.listen({ port: config.port, host: config.host });
-  } catch (e) {
-    await services.close();
-    throw e;
+    const hash = hashToken(token).toString('hex');
+    if ((await store.settings.setIfAbsent(ADMIN_TOKEN_SETTING, hash)) === hash)
+      generatedAdminToken = token;
   }
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;

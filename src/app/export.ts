@@ -31,10 +31,11 @@ export class ExportBundles {
       ]);
     }
     const query = parseQuery(req.q ?? '');
-    await this.audit.record(p, 'audit.export', req.tenant, { q: req.q ?? '', limit });
-    const cp = await this.ledger.sign(req.tenant);
-    if (!cp || cp.size === 0)
+    if ((await this.store.size(req.tenant)) === 0) {
       throw new VeritrailError('not_found', `tenant ${req.tenant} has no log yet`);
+    }
+    await this.audit.record(p, 'audit.export', req.tenant, { q: req.q ?? '', limit });
+    const cp = (await this.ledger.sign(req.tenant))!;
     const entries: BundleEntry[] = [];
     let after: SearchPosition | undefined;
     while (entries.length < limit) {

@@ -23,7 +23,7 @@ export class GroupCommit {
     /**
      * Transactions handed to the store at once. Several keep a writer thread busy (it merges what is waiting into one transaction): the next group
      * is queued behind the one committing instead of waiting for its reply, while this thread
-     * validates the requests after it. Each group is still its own atomic transaction.
+     * validates the requests after it. A store may merge waiting groups into one transaction (the SQLite writer does): a failure then rejects every caller in it, and nothing of theirs is stored.
      */
     private readonly maxInFlight = 4,
   ) {}

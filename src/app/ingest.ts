@@ -54,7 +54,16 @@ export class Ingest {
         bad.add(i);
         return void issues.push(...r.error);
       }
-      const canonical = canonicalJson(r.value);
+      let canonical: string;
+      try {
+        canonical = canonicalJson(r.value);
+      } catch (e) {
+        bad.add(i);
+        return void issues.push({
+          path: path === '' ? '(event)' : path,
+          message: (e as Error).message,
+        });
+      }
       if (
         canonical.length > LIMITS.eventBytes / 3 &&
         Buffer.byteLength(canonical) > LIMITS.eventBytes

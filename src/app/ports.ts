@@ -83,7 +83,7 @@ export interface EventStore {
   readHashes(tenant: string, refs: readonly NodeRef[]): Promise<Buffer[]>;
   getById(tenant: string, id: string): Promise<StoredRecord | undefined>;
   getBySeq(tenant: string, seq: number): Promise<StoredRecord | undefined>;
-  /** Newest first (descending seq). */
+  /** Newest first: descending (occurred_at, seq); see SearchPosition. */
   search(params: SearchParams): Promise<StoredRecord[]>;
   /** Entries [start, end) in order (end is clamped to the log size). */
   range(tenant: string, start: number, end: number): Promise<StoredRecord[]>;

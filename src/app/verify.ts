@@ -57,14 +57,16 @@ export async function verifyTenant(
   const stored = new PagedCursor(source.treeHashes(tenant, PAGE * 2));
   await stored.fill();
   let purged = 0;
-  const done = (failure?: Failure): TenantVerification => ({
+  /** `upTo`: entries proven good before a failure found by the payload half. */
+  const done = (failure?: Failure, upTo = frontier.size): TenantVerification => ({
     tenant,
     ok: failure === undefined,
-    size: frontier.size,
+    size: Math.min(upTo, frontier.size),
     purged,
-    checkpoints: cpAt,
+    checkpoints: upTo < frontier.size ? cps.filter((c) => c.size <= upTo).length : cpAt,
     ...(failure ? { failure } : {}),
   });
+
   const checkCheckpoints = (): Failure | undefined => {
     while (cpAt < cps.length && cps[cpAt]!.size === frontier.size) {
       const cp = cps[cpAt]!;
@@ -102,7 +104,7 @@ export async function verifyTenant(
     const tree = await checkTreePage(page);
     const bad = await payload;
     if (bad && (!tree || bad.seq <= (tree.seq ?? Infinity)))
-      return done({ problem: 'payload_tampered', ...bad });
+      return done({ problem: 'payload_tampered', ...bad }, bad.seq);
     if (tree) return done(tree);
   }
   async function checkTreePage(page: readonly VerifyRow[]): Promise<Failure | undefined> {

@@ -72,6 +72,16 @@ describe('agrees with the reference RFC 8785 implementation', () => {
     );
   });
 
+  it('refuses lone surrogates as the reference does, and keeps pairs and escaped text', async () => {
+    const { default: reference } = await import('canonicalize');
+    for (const bad of ['\ud800', 'a\udfffb', '\\\ud800']) {
+      expect(() => canonicalJson({ k: bad })).toThrow(/lone surrogate/);
+      expect(() => reference({ k: bad })).toThrow();
+    }
+    for (const good of ['\ud83d\ude00', '\\ud800', 'plain'])
+      expect(canonicalJson({ k: good })).toBe(reference({ k: good }));
+  });
+
   it('refuses what is not JSON', () => {
     expect(() => canonicalJson({ a: NaN })).toThrow();
     expect(() => canonicalJson({ a: Infinity })).toThrow();

@@ -91,6 +91,19 @@ describe('POST /v1/events', () => {
     expect((await t.services.store.events.head('acme')).size).toBe(before);
   });
 
+  it('refuses strings that are not well-formed Unicode (RFC 8785 cannot canonicalize them)', async () => {
+    const r = await t.app.inject({
+      method: 'POST',
+      url: '/v1/events',
+      headers: { ...auth(ingestKey), 'content-type': 'application/json' },
+      payload: '{"action":"a.b","actor":{"id":"x","name":"\\ud800"}}',
+    });
+    expect(r.statusCode).toBe(400);
+    expect(
+      r.json<{ error: { details: { message: string }[] } }>().error.details[0]!.message,
+    ).toContain('lone surrogate');
+  });
+
   it('paths of a single event have no prefix', async () => {
     const r = await post({ action: 'user.login', actor: { id: 'a b' } });
     expect(r.json<{ error: { details: { path: string }[] } }>().error.details[0]!.path).toBe(
@@ -336,6 +349,12 @@ describe('rate limiting', () => {
       const r = await hit();
       expect(r.json<{ error: { code: string } }>().error.code).toBe('rate_limited');
       expect(r.headers['retry-after']).toBeDefined();
+      // Failed logins count too: guessing tokens is throttled like anything else.
+      const guess = () =>
+        small.app.inject({ method: 'GET', url: '/v1/events', headers: auth('wrong-guess-0001') });
+      const guesses = [];
+      for (let i = 0; i < 4; i++) guesses.push((await guess()).statusCode);
+      expect(guesses).toEqual([401, 401, 401, 429]);
       // Another credential has its own budget; health checks are never limited.
       expect(
         (

@@ -90,11 +90,13 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       );
   });
 
-  app.addHook('onRequest', async (req) => {
+  // preParsing: after the rate limiter (a route-level onRequest hook), so failed logins count
+  // against the limit, and before the body is read, so an unauthenticated body is never parsed.
+  app.addHook('preParsing', async (req, _reply, payload) => {
     const path = req.routeOptions.url ?? '';
-    if (PUBLIC.has(path) || req.routeOptions.config.public === true) return;
-    if (path === '') return; // unknown route: the 404 handler answers
+    if (path === '' || PUBLIC.has(path) || req.routeOptions.config.public === true) return payload;
     req.principal = await requirePrincipal(req, (t) => s.keys.authenticate(t));
+    return payload;
   });
 
   app.get('/healthz', { schema: { summary: 'Liveness', tags: ['meta'] } }, () => ({
