@@ -8,6 +8,19 @@ export const tenantParam = {
   description: 'tenant (log) name',
 } as const;
 
+/** A strict object schema for a querystring, params or body: unknown members are errors. */
+export function strictObject(properties: Record<string, object>, required: readonly string[] = []) {
+  return {
+    type: 'object',
+    additionalProperties: false,
+    properties,
+    ...(required.length ? { required } : {}),
+  } as const;
+}
+
+/** `?tenant=` alone. */
+export const tenantQuery = strictObject({ tenant: tenantParam });
+
 export const errorSchema = {
   type: 'object',
   required: ['error'],

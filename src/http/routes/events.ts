@@ -6,7 +6,14 @@ import { MAX_LIMIT } from '../../app/search.js';
 import { MAX_EXPORT } from '../../app/export.js';
 import { leafHash } from '../../core/merkle/index.js';
 import { principalOf } from '../auth.js';
-import { errorResponses, ingestBodySchema, security, tenantParam } from '../schemas.js';
+import {
+  errorResponses,
+  ingestBodySchema,
+  security,
+  strictObject,
+  tenantParam,
+  tenantQuery,
+} from '../schemas.js';
 
 const passThrough = () => (value: unknown) => ({ value });
 
@@ -71,26 +78,22 @@ export function eventRoutes(app: FastifyInstance, s: Services): void {
         summary: 'Search a log, newest first, with keyset pagination',
         tags: ['events'],
         security,
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            tenant: tenantParam,
-            q: {
-              type: 'string',
-              maxLength: 4096,
-              description: 'query language, see docs/query-language.md',
-            },
-            since: {
-              type: 'string',
-              maxLength: 40,
-              description: 'occurred_at >= since (RFC 3339 or YYYY-MM-DD)',
-            },
-            until: { type: 'string', maxLength: 40, description: 'occurred_at < until' },
-            limit: { type: 'integer', minimum: 1, maximum: MAX_LIMIT, default: 50 },
-            cursor: { type: 'string', maxLength: 64 },
+        querystring: strictObject({
+          tenant: tenantParam,
+          q: {
+            type: 'string',
+            maxLength: 4096,
+            description: 'query language, see docs/query-language.md',
           },
-        },
+          since: {
+            type: 'string',
+            maxLength: 40,
+            description: 'occurred_at >= since (RFC 3339 or YYYY-MM-DD)',
+          },
+          until: { type: 'string', maxLength: 40, description: 'occurred_at < until' },
+          limit: { type: 'integer', minimum: 1, maximum: MAX_LIMIT, default: 50 },
+          cursor: { type: 'string', maxLength: 64 },
+        }),
         response: errorResponses,
       },
     },
@@ -112,11 +115,7 @@ export function eventRoutes(app: FastifyInstance, s: Services): void {
           type: 'object',
           properties: { id: { type: 'string', minLength: 1, maxLength: 256 } },
         },
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: { tenant: tenantParam },
-        },
+        querystring: tenantQuery,
         response: errorResponses,
       },
     },
@@ -142,15 +141,11 @@ export function eventRoutes(app: FastifyInstance, s: Services): void {
           'Export bundle: events, salts, leaves and inclusion proofs against a fresh checkpoint',
         tags: ['events'],
         security,
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            tenant: tenantParam,
-            q: { type: 'string', maxLength: 4096 },
-            limit: { type: 'integer', minimum: 1, maximum: MAX_EXPORT, default: 10000 },
-          },
-        },
+        querystring: strictObject({
+          tenant: tenantParam,
+          q: { type: 'string', maxLength: 4096 },
+          limit: { type: 'integer', minimum: 1, maximum: MAX_EXPORT, default: 10000 },
+        }),
         response: errorResponses,
       },
     },

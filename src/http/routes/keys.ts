@@ -6,7 +6,7 @@ import { keyView } from '../../app/keys.js';
 import { SCOPES } from '../../app/ports.js';
 import { VeritrailError } from '../../core/errors.js';
 import { principalOf } from '../auth.js';
-import { errorResponses, security, tenantParam } from '../schemas.js';
+import { errorResponses, security, strictObject, tenantParam, tenantQuery } from '../schemas.js';
 
 export function keyRoutes(app: FastifyInstance, s: Services): void {
   app.post<{ Body: { tenant: string; name: string; scopes: string[] } }>(
@@ -16,11 +16,8 @@ export function keyRoutes(app: FastifyInstance, s: Services): void {
         summary: 'Create an API key bound to one tenant; the token is shown once',
         tags: ['keys'],
         security,
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['tenant', 'name', 'scopes'],
-          properties: {
+        body: strictObject(
+          {
             tenant: tenantParam,
             name: { type: 'string', minLength: 1, maxLength: 200 },
             scopes: {
@@ -30,7 +27,8 @@ export function keyRoutes(app: FastifyInstance, s: Services): void {
               items: { type: 'string', enum: [...SCOPES] },
             },
           },
-        },
+          ['tenant', 'name', 'scopes'],
+        ),
         response: errorResponses,
       },
     },
@@ -53,11 +51,7 @@ export function keyRoutes(app: FastifyInstance, s: Services): void {
         summary: 'List API keys (never their secrets)',
         tags: ['keys'],
         security,
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: { tenant: tenantParam },
-        },
+        querystring: tenantQuery,
         response: errorResponses,
       },
     },

@@ -4,7 +4,7 @@ import { authorize } from '../../app/principal.js';
 import type { Services } from '../../app/services.js';
 import { MAX_ENTRIES } from '../../app/ledger.js';
 import { principalOf } from '../auth.js';
-import { errorResponses, security, tenantParam } from '../schemas.js';
+import { errorResponses, security, strictObject, tenantParam } from '../schemas.js';
 
 const params = {
   type: 'object',
@@ -12,12 +12,8 @@ const params = {
   properties: { tenant: tenantParam },
 } as const;
 const index = { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER } as const;
-const query = (names: readonly string[]) => ({
-  type: 'object',
-  additionalProperties: false,
-  required: names,
-  properties: Object.fromEntries(names.map((n) => [n, index])),
-});
+const query = (names: readonly string[]) =>
+  strictObject(Object.fromEntries(names.map((n) => [n, index])), names);
 const hex = (b: Buffer) => b.toString('hex');
 
 type P = { Params: { tenant: string } };
