@@ -139,6 +139,8 @@ export interface Store {
   readonly settings: SettingsStore;
   /** Raw rows for `verify`: never trusts derived state. */
   readonly audit: VerifySource;
+  /** Why appends cannot succeed right now (e.g. the writer died), or undefined when they can. */
+  unhealthy(): string | undefined;
   close(): Promise<void>;
 }
 

@@ -325,6 +325,21 @@ describe('meta', () => {
       ]),
     );
   });
+  it('reports 503 unavailable on /healthz when events cannot be appended', async () => {
+    const store = t.services.store as { unhealthy: () => string | undefined };
+    const original = store.unhealthy;
+    store.unhealthy = () => 'writer thread failed: disk I/O error';
+    try {
+      const r = await t.app.inject({ method: 'GET', url: '/healthz' });
+      expect(r.statusCode).toBe(503);
+      expect(r.json()).toEqual({
+        error: { code: 'unavailable', message: 'writer thread failed: disk I/O error' },
+      });
+    } finally {
+      store.unhealthy = original;
+    }
+  });
+
   it('answers unknown routes with the error body', async () => {
     const r = await get('/v2/nothing');
     expect(r.statusCode).toBe(404);

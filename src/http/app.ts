@@ -99,9 +99,20 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     return payload;
   });
 
-  app.get('/healthz', { schema: { summary: 'Liveness', tags: ['meta'] } }, () => ({
-    status: 'ok',
-  }));
+  app.get(
+    '/healthz',
+    {
+      schema: {
+        summary: 'Health: 200 when events can be appended, 503 (unavailable) when not',
+        tags: ['meta'],
+      },
+    },
+    () => {
+      const problem = s.store.unhealthy();
+      if (problem) throw new VeritrailError('unavailable', problem);
+      return { status: 'ok' };
+    },
+  );
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
   eventRoutes(app, s);
   logRoutes(app, s);

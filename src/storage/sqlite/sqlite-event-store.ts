@@ -20,6 +20,8 @@ import { TreeNodeReader } from './tree-nodes.js';
 /** Where appends go: the writer in this thread, or one in a worker thread. */
 export interface WritePath {
   append(batch: EncodedBatch): Promise<AppendRowResult[]>;
+  /** Set once the write path can no longer append. */
+  readonly failure?: string | undefined;
 }
 
 const COLS = 'seq, occurred_ms, id, event, salt, leaf_input';

@@ -78,3 +78,21 @@ describe('sqlite append-only guard rails', () => {
     await b.close();
   });
 });
+
+describe('sqlite writer thread failure', () => {
+  it('refuses appends (never acknowledges) and reports unhealthy once the writer thread is gone', async () => {
+    const store = openSqliteStore({ dataDir: tempDir(), writerThread: true });
+    await store.events.append([toAppend(makeEvent({ tenant: 'acme' }))]);
+    expect(store.unhealthy()).toBeUndefined();
+    // Reach the private worker to simulate a crash of the thread.
+    const writer = (
+      store.events as unknown as { writer: { worker: { terminate(): Promise<number> } } }
+    ).writer;
+    await writer.worker.terminate();
+    await expect(
+      store.events.append([toAppend(makeEvent({ tenant: 'acme' }))]),
+    ).rejects.toMatchObject({ code: 'unavailable' });
+    expect(store.unhealthy()).toMatch(/writer thread/);
+    expect((await store.events.head('acme')).size).toBe(1);
+  });
+});

@@ -49,6 +49,7 @@ export function openSqliteStore(opts: SqliteStoreOptions): Store {
     checkpoints: new SqliteCheckpointStore(readDb),
     keys: new SqliteKeyStore(readDb),
     settings: new SqliteSettingsStore(readDb),
+    unhealthy: () => writer.failure,
     async close() {
       await writer.close();
       try {

@@ -31,6 +31,7 @@ export class WorkerWritePath implements WritePath {
   >();
   private nextId = 1;
   private failed: Error | undefined;
+  private closing = false;
 
   constructor(file: string) {
     this.worker = new Worker(workerFile(), { workerData: { file } });
@@ -43,8 +44,9 @@ export class WorkerWritePath implements WritePath {
       else p.resolve(decodeResults(msg.results));
     });
     this.worker.on('error', (e) => this.fail(e));
+    // Any exit but our own close is a failure: later appends are refused, never left hanging.
     this.worker.on('exit', (code) => {
-      if (this.pending.size > 0) this.fail(new Error(`writer thread exited with code ${code}`));
+      if (!this.closing) this.fail(new Error(`writer thread exited with code ${code}`));
     });
   }
 
@@ -53,6 +55,10 @@ export class WorkerWritePath implements WritePath {
     for (const p of this.pending.values())
       p.reject(new VeritrailError('unavailable', `writer thread failed: ${e.message}`));
     this.pending.clear();
+  }
+
+  get failure(): string | undefined {
+    return this.failed && `writer thread failed: ${this.failed.message}`;
   }
 
   private send(msg: { batch?: EncodedBatch; close?: true }): Promise<AppendRowResult[]> {
@@ -72,6 +78,8 @@ export class WorkerWritePath implements WritePath {
   }
 
   async close(): Promise<void> {
+    if (this.failed) return;
+    this.closing = true;
     await this.send({ close: true });
     await this.worker.terminate();
   }
