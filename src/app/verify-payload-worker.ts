@@ -2,9 +2,9 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parentPort, Worker } from 'node:worker_threads';
-import { checkPayloadPage, type PayloadFailure, type PayloadPage } from './verify-payload.js';
+import { checkPayloadPage, type PayloadPage, type PayloadResult } from './verify-payload.js';
 
-export type PayloadChecker = ((page: PayloadPage) => Promise<PayloadFailure | undefined>) & {
+export type PayloadChecker = ((page: PayloadPage) => Promise<PayloadResult>) & {
   close(): Promise<void>;
 };
 
@@ -22,11 +22,11 @@ export function threadPayloadChecker(): PayloadChecker {
   if (!existsSync(file)) return localPayloadChecker();
   const worker = new Worker(file);
   worker.unref();
-  const waiting: ((r: PayloadFailure | undefined) => void)[] = [];
-  worker.on('message', (r: PayloadFailure | null) => waiting.shift()?.(r ?? undefined));
+  const waiting: ((r: PayloadResult) => void)[] = [];
+  worker.on('message', (r: PayloadResult) => waiting.shift()?.(r));
   return Object.assign(
     (page: PayloadPage) =>
-      new Promise<PayloadFailure | undefined>((resolve) => {
+      new Promise<PayloadResult>((resolve) => {
         waiting.push(resolve);
         worker.postMessage(page, [
           page.seqs.buffer,
@@ -39,5 +39,9 @@ export function threadPayloadChecker(): PayloadChecker {
 }
 
 const port = parentPort;
-if (port)
-  port.on('message', (page: PayloadPage) => port.postMessage(checkPayloadPage(page) ?? null));
+if (port) {
+  port.on('message', (page: PayloadPage) => {
+    const r = checkPayloadPage(page);
+    port.postMessage(r, [r.leafHashes.buffer as ArrayBuffer]);
+  });
+}

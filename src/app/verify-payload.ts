@@ -5,6 +5,7 @@
  */
 import { sha256 } from '../core/crypto.js';
 import { leafInputFor } from '../core/event/index.js';
+import { leafHash } from '../core/merkle/index.js';
 import type { VerifyRow } from './ports.js';
 
 /** A page of rows in columns: cheap to send to another thread. */
@@ -24,6 +25,13 @@ export interface PayloadFailure {
   readonly message: string;
 }
 
+export interface PayloadResult {
+  /** The first row whose payload does not match its leaf, if any. */
+  readonly failure?: PayloadFailure;
+  /** Per row: SHA-256(0x00 ‖ leaf_input), for the tree half. */
+  readonly leafHashes: Uint8Array;
+}
+
 export function toPayloadPage(tenant: string, rows: readonly VerifyRow[]): PayloadPage {
   const seqs = new Float64Array(rows.length);
   const strings = new Array<string>(rows.length * 3);
@@ -41,8 +49,15 @@ export function toPayloadPage(tenant: string, rows: readonly VerifyRow[]): Paylo
   return { tenant, seqs, strings, salts, purged };
 }
 
-/** The first row whose payload does not match its leaf, if any. */
-export function checkPayloadPage(p: PayloadPage): PayloadFailure | undefined {
+/** Checks every row's payload against its leaf and hashes every leaf. */
+export function checkPayloadPage(p: PayloadPage): PayloadResult {
+  const leafHashes = new Uint8Array(p.seqs.length * 32);
+  for (let i = 0; i < p.seqs.length; i++) leafHashes.set(leafHash(p.strings[i * 3 + 2]!), i * 32);
+  const failure = firstBadPayload(p);
+  return failure ? { failure, leafHashes } : { leafHashes };
+}
+
+function firstBadPayload(p: PayloadPage): PayloadFailure | undefined {
   const s = JSON.stringify;
   const tenantJson = s(p.tenant);
   for (let i = 0; i < p.seqs.length; i++) {

@@ -4,12 +4,12 @@
  * stored hashes, and checks every checkpoint's signature and root. Reports the first bad seq.
  */
 import { parseCheckpoint, verifyNote } from '../core/checkpoint/index.js';
-import { leafHash, MerkleFrontier, storedHashIndex } from '../core/merkle/index.js';
+import { MerkleFrontier, storedHashIndex } from '../core/merkle/index.js';
 import type { CheckpointStore, VerifyRow, VerifySource } from './ports.js';
 import {
   checkPayloadPage,
   toPayloadPage,
-  type PayloadFailure,
+  type PayloadResult,
   type PayloadPage,
 } from './verify-payload.js';
 
@@ -48,7 +48,7 @@ export async function verifyTenant(
   source: VerifySource,
   checkpoints: CheckpointStore,
   verifierKey: string,
-  checkPayloads: (page: PayloadPage) => Promise<PayloadFailure | undefined> = (p) =>
+  checkPayloads: (page: PayloadPage) => Promise<PayloadResult> = (p) =>
     Promise.resolve(checkPayloadPage(p)),
 ): Promise<TenantVerification> {
   const cps = await checkpoints.list(tenant);
@@ -97,18 +97,36 @@ export async function verifyTenant(
   };
   const first = checkCheckpoints(); // a checkpoint of size 0
   if (first) return done(first);
-  for await (const page of source.entries(tenant, PAGE)) {
-    // The payload half runs concurrently (on a helper thread when given one); the first bad
-    // seq is the smaller of the two halves' findings in the first page that has any.
-    const payload = checkPayloads(toPayloadPage(tenant, page));
-    const tree = await checkTreePage(page);
-    const bad = await payload;
-    if (bad && (!tree || bad.seq <= (tree.seq ?? Infinity)))
+  // Pipeline: while the tree half works through page k here, the payload half (on a helper
+  // thread when given one) checks page k+1 and hashes its leaves. The first bad seq is the
+  // smaller of the two halves' findings in the first page that has any.
+  const pages = source.entries(tenant, PAGE)[Symbol.asyncIterator]();
+  const submit = async () => {
+    const next = await pages.next();
+    return next.done
+      ? undefined
+      : { page: next.value, result: checkPayloads(toPayloadPage(tenant, next.value)) };
+  };
+  let current = await submit();
+  while (current) {
+    const following = await submit();
+    const { failure: bad, leafHashes } = await current.result;
+    const tree = await checkTreePage(current.page, leafHashes);
+    if (bad && (!tree || bad.seq <= (tree.seq ?? Infinity))) {
+      await following?.result;
       return done({ problem: 'payload_tampered', ...bad }, bad.seq);
-    if (tree) return done(tree);
+    }
+    if (tree) {
+      await following?.result;
+      return done(tree);
+    }
+    current = following;
   }
-  async function checkTreePage(page: readonly VerifyRow[]): Promise<Failure | undefined> {
-    for (const row of page) {
+  async function checkTreePage(
+    page: readonly VerifyRow[],
+    leafHashes: Uint8Array,
+  ): Promise<Failure | undefined> {
+    for (const [i, row] of page.entries()) {
       const seq = frontier.size;
       if (row.seq !== seq) {
         return {
@@ -120,7 +138,7 @@ export async function verifyTenant(
       if (row.canonical === null) purged++;
       // Merge-join the recomputed nodes with the stored ones (both in stored-hash-index order):
       // a store may keep only some nodes, but every node it keeps must be right.
-      for (const node of frontier.append(leafHash(row.leafInput))) {
+      for (const node of frontier.append(leafHashes.subarray(i * 32, i * 32 + 32))) {
         if (stored.exhausted()) await stored.fill();
         const next = stored.current();
         if (next === undefined) continue;
