@@ -6,7 +6,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
-import { canonicalJson } from '../src/core/canonical-json.js';
 import { commit, normaliseEvent, type EventInput } from '../src/core/event/index.js';
 import { randomBytes } from '../src/core/crypto.js';
 import { openDatabase } from '../src/storage/sqlite/open-database.js';
@@ -35,11 +34,9 @@ export async function floorInsert(
         newId: uuidv7,
       });
       if (!r.ok) throw new Error('bad bench event');
-      const salt = randomBytes(32);
-      const [row] = decodeBatch(
-        encodeBatch([{ event: r.value, canonical: canonicalJson(r.value), salt }]),
-      );
-      return { ...row!, leafInput: commit(r.value, salt).leafInput };
+      return decodeBatch(
+        encodeBatch([{ event: r.value, commitment: commit(r.value, randomBytes(32)) }]),
+      )[0]!;
     });
     const t = performance.now();
     db.transaction(() => {

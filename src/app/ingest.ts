@@ -4,7 +4,14 @@
  */
 import { v7 as uuidv7 } from 'uuid';
 import { canonicalJson } from '../core/canonical-json.js';
-import { LIMITS, normaliseEvent, SALT_BYTES, type StoredEvent } from '../core/event/index.js';
+import {
+  commit,
+  commitCanonical,
+  LIMITS,
+  normaliseEvent,
+  SALT_BYTES,
+  type StoredEvent,
+} from '../core/event/index.js';
 import { VeritrailError, type Issue } from '../core/errors.js';
 import { randomBytes } from '../core/crypto.js';
 import type { GroupCommit } from './group-commit.js';
@@ -74,11 +81,8 @@ export class Ingest {
           message: `event is ${Buffer.byteLength(canonical)} bytes of canonical JSON; at most ${LIMITS.eventBytes}`,
         });
       }
-      batch.push({
-        event: r.value,
-        canonical,
-        salt: salts.subarray(i * SALT_BYTES, (i + 1) * SALT_BYTES),
-      });
+      const salt = salts.subarray(i * SALT_BYTES, (i + 1) * SALT_BYTES);
+      batch.push({ event: r.value, commitment: commitCanonical(r.value, canonical, salt) });
     });
     if (issues.length > 0) {
       const what =
@@ -108,8 +112,7 @@ export class Ingest {
     return this.commitBatch(
       events.map((event, i) => ({
         event,
-        canonical: canonicalJson(event),
-        salt: salts.subarray(i * SALT_BYTES, (i + 1) * SALT_BYTES),
+        commitment: commit(event, salts.subarray(i * SALT_BYTES, (i + 1) * SALT_BYTES)),
       })),
     );
   }

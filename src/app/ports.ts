@@ -3,19 +3,19 @@
  * implement them; only the composition root (src/main.ts) picks which. Every adapter runs the
  * same contract suite (src/storage/event-store.contract.ts).
  */
-import type { StoredEvent } from '../core/event/index.js';
+import type { Commitment, StoredEvent } from '../core/event/index.js';
 import type { NodeRef } from '../core/merkle/index.js';
 import type { QueryNode } from '../core/query/index.js';
 
 /**
- * One validated event, ready to be sequenced: its canonical form (RFC 8785) and its salt. The
- * store derives the commitment and leaf with the core's `commitCanonical` inside its write
- * path (on SQLite, the writer thread), which spreads the hashing over a second core.
+ * One validated event, ready to be sequenced, with its commitment (ARCHITECTURE §3): the
+ * canonical form, salt, digest, leaf input and leaf hash, all computed before the store is
+ * reached. (Hashing here, on the request thread, keeps the writer free for the database: at
+ * a million events the writer is the bottleneck and the request thread has time to spare.)
  */
 export interface AppendInput {
   readonly event: StoredEvent;
-  readonly canonical: string;
-  readonly salt: Buffer;
+  readonly commitment: Commitment;
 }
 
 export interface Appended {

@@ -4,7 +4,6 @@
  * each log is a cache checked against the stored size inside every transaction, so a second
  * writer on the same file can never fork a log: a stale cache is reloaded, not trusted.
  */
-import { commitCanonical } from '../../core/event/prepare.js';
 import { leafHash as hashLeaf, MerkleFrontier, frontierRefs } from '../../core/merkle/index.js';
 import type { Db } from './open-database.js';
 import { TreeNodeReader } from './tree-nodes.js';
@@ -22,9 +21,10 @@ export interface AppendRow {
   readonly category: string;
   readonly severity: string;
   readonly sourceIp: Uint8Array | null;
-  readonly receivedAt: string;
   readonly canonical: string;
   readonly salt: Uint8Array;
+  readonly leafInput: string;
+  readonly leafHash: Uint8Array;
 }
 
 export interface AppendRowResult {
@@ -98,11 +98,6 @@ export class AppendWriter {
   private appendOne(row: AppendRow, touched: Set<LogState>): AppendRowResult {
     const log = this.logFor(row.tenant, touched);
     const seq = log.frontier.size;
-    const c = commitCanonical(
-      { id: row.id, tenant: row.tenant, received_at: row.receivedAt },
-      row.canonical,
-      row.salt,
-    );
     // The unique (tenant_id, id) index is the idempotency check: no separate lookup per event.
     const inserted = this.q.insertEvent.run(
       log.tenantId,
@@ -118,20 +113,20 @@ export class AppendWriter {
       row.sourceIp,
       row.canonical,
       row.salt,
-      c.leafInput,
+      row.leafInput,
     );
     if (inserted.changes === 0) {
       const existing = this.q.byId.get(log.tenantId, row.id)!;
       return { seq: existing.seq, leafHash: hashLeaf(existing.leaf_input), duplicate: true };
     }
-    for (const node of log.frontier.append(c.leafHash)) {
+    for (const node of log.frontier.append(row.leafHash)) {
       this.q.insertHash.run(
         log.tenantId,
         storedHashIndex(node.ref.level, node.ref.index),
         node.hash,
       );
     }
-    return { seq, leafHash: c.leafHash, duplicate: false };
+    return { seq, leafHash: row.leafHash, duplicate: false };
   }
 
   private logFor(tenant: string, touched: Set<LogState>): LogState {

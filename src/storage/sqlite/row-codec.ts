@@ -10,12 +10,14 @@ import type { AppendRow, AppendRowResult } from './append-writer.js';
 
 export interface EncodedBatch {
   readonly n: number;
-  /** Per row: tenant, id, action, actorId, outcome, category, severity, receivedAt, canonical. */
+  /** Per row: tenant, id, action, actorId, outcome, category, severity, leafInput, canonical. */
   readonly strings: string[];
   /** Per row: occurredMs, receivedMs. */
   readonly numbers: Float64Array;
   /** Per row: 32-byte salt. */
   readonly salts: Uint8Array;
+  /** Per row: 32-byte leaf hash. */
+  readonly leafHashes: Uint8Array;
   /** Per row: 1 flag byte + 16 address bytes. */
   readonly ips: Uint8Array;
 }
@@ -28,11 +30,12 @@ export function encodeBatch(batch: readonly AppendInput[]): EncodedBatch {
   const strings = new Array<string>(n * S);
   const numbers = new Float64Array(n * 2);
   const salts = new Uint8Array(n * 32);
+  const leafHashes = new Uint8Array(n * 32);
   const ips = new Uint8Array(n * IP);
   // A batch usually shares one received_at: parse it once.
   let receivedAt = '';
   let receivedMs = 0;
-  batch.forEach(({ event: e, canonical, salt }, i) => {
+  batch.forEach(({ event: e, commitment: c }, i) => {
     const s = i * S;
     strings[s] = e.tenant;
     strings[s + 1] = e.id;
@@ -41,28 +44,25 @@ export function encodeBatch(batch: readonly AppendInput[]): EncodedBatch {
     strings[s + 4] = e.outcome;
     strings[s + 5] = e.category;
     strings[s + 6] = e.severity;
-    strings[s + 7] = e.received_at;
-    strings[s + 8] = canonical;
+    strings[s + 7] = c.leafInput;
+    strings[s + 8] = c.canonical;
     numbers[i * 2] = timestampMs(e.occurred_at);
     if (e.received_at !== receivedAt)
       [receivedAt, receivedMs] = [e.received_at, timestampMs(e.received_at)];
     numbers[i * 2 + 1] = receivedMs;
-    salts.set(salt, i * 32);
+    salts.set(c.salt, i * 32);
+    leafHashes.set(c.leafHash, i * 32);
     const ip = e.source?.ip === undefined ? null : parseIp(e.source.ip);
     if (ip) {
       ips[i * IP] = 1;
       ips.set(ip, i * IP + 1);
     }
   });
-  return { n, strings, numbers, salts, ips };
+  return { n, strings, numbers, salts, leafHashes, ips };
 }
 
 export function transferables(b: EncodedBatch): ArrayBuffer[] {
-  return [
-    b.numbers.buffer as ArrayBuffer,
-    b.salts.buffer as ArrayBuffer,
-    b.ips.buffer as ArrayBuffer,
-  ];
+  return [b.numbers, b.salts, b.leafHashes, b.ips].map((a) => a.buffer as ArrayBuffer);
 }
 
 export function decodeBatch(b: EncodedBatch): AppendRow[] {
@@ -77,7 +77,8 @@ export function decodeBatch(b: EncodedBatch): AppendRow[] {
       outcome: b.strings[s + 4]!,
       category: b.strings[s + 5]!,
       severity: b.strings[s + 6]!,
-      receivedAt: b.strings[s + 7]!,
+      leafInput: b.strings[s + 7]!,
+      leafHash: b.leafHashes.subarray(i * 32, i * 32 + 32),
       canonical: b.strings[s + 8]!,
       occurredMs: b.numbers[i * 2]!,
       receivedMs: b.numbers[i * 2 + 1]!,

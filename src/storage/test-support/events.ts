@@ -1,6 +1,10 @@
 /** Test helpers shared by the contract suite and HTTP tests: valid events and commitments. */
-import { canonicalJson } from '../../core/canonical-json.js';
-import { normaliseEvent, type EventInput, type StoredEvent } from '../../core/event/index.js';
+import {
+  commit,
+  normaliseEvent,
+  type EventInput,
+  type StoredEvent,
+} from '../../core/event/index.js';
 import { randomBytes } from '../../core/crypto.js';
 import type { AppendInput } from '../../app/ports.js';
 
@@ -24,5 +28,5 @@ export function makeEvent(
 }
 
 export function toAppend(event: StoredEvent): AppendInput {
-  return { event, canonical: canonicalJson(event), salt: randomBytes(32) };
+  return { event, commitment: commit(event, randomBytes(32)) };
 }
