@@ -387,3 +387,92 @@ describe('rate limiting', () => {
     }
   });
 });
+
+describe('every error path answers with the documented body', () => {
+  it('{"error":{"code","message","details"?}} with a known code, for bad input on every route', async () => {
+    const { ERROR_CODES } = await import('../core/errors.js');
+    const { statusOf } = await import('./errors.js');
+    const json = { 'content-type': 'application/json' };
+    const cases: {
+      method: 'GET' | 'POST' | 'DELETE';
+      url: string;
+      headers?: Record<string, string>;
+      payload?: string;
+    }[] = [
+      { method: 'POST', url: '/v1/events', payload: '{}' },
+      {
+        method: 'POST',
+        url: '/v1/events',
+        headers: { ...auth(ingestKey), ...json },
+        payload: '[1,2]',
+      },
+      {
+        method: 'POST',
+        url: '/v1/events',
+        headers: { ...auth(ingestKey), ...json },
+        payload: '{"events":"x"}',
+      },
+      {
+        method: 'POST',
+        url: '/v1/events',
+        headers: { ...auth(ingestKey), ...json },
+        payload: 'null',
+      },
+      { method: 'POST', url: '/v1/events', headers: { ...auth(ingestKey), ...json }, payload: '' },
+      {
+        method: 'POST',
+        url: '/v1/events',
+        headers: { ...auth(ingestKey), ...json },
+        payload: '\u0000\u0001binary',
+      },
+      { method: 'GET', url: '/v1/events?limit=abc', headers: auth(readKey) },
+      { method: 'GET', url: '/v1/events?tenant=../etc', headers: auth(readKey) },
+      { method: 'GET', url: '/v1/events?q=(unclosed', headers: auth(readKey) },
+      { method: 'GET', url: `/v1/events/${'x'.repeat(600)}`, headers: auth(readKey) },
+      { method: 'GET', url: '/v1/events/%E0%A4%A', headers: auth(readKey) },
+      { method: 'GET', url: '/v1/export?limit=0', headers: auth(readKey) },
+      { method: 'GET', url: '/v1/export?tenant=nobody', headers: auth(ADMIN) },
+      { method: 'GET', url: '/v1/logs/nobody/checkpoint', headers: auth(ADMIN) },
+      { method: 'GET', url: '/v1/logs/acme/entries?start=x&end=1', headers: auth(readKey) },
+      { method: 'GET', url: '/v1/logs/acme/proof/consistency?from=2', headers: auth(readKey) },
+      {
+        method: 'POST',
+        url: '/v1/keys',
+        headers: { ...auth(ADMIN), ...json },
+        payload: '{"tenant":"acme","name":"x","scopes":["root"]}',
+      },
+      {
+        method: 'POST',
+        url: '/v1/keys',
+        headers: { ...auth(readKey), ...json },
+        payload: '{"tenant":"acme","name":"x","scopes":["read"]}',
+      },
+      { method: 'GET', url: '/v1/keys?tenant=globex', headers: auth(acmeAdmin) },
+      { method: 'DELETE', url: '/v1/keys/nope', headers: auth(ADMIN) },
+      { method: 'GET', url: '/v1/keys', headers: { authorization: 'Basic abc' } },
+    ];
+    for (const c of cases) {
+      const r = await t.app.inject({
+        method: c.method,
+        url: c.url,
+        headers: c.headers ?? {},
+        ...(c.payload === undefined ? {} : { payload: c.payload }),
+      });
+      const what = `${c.method} ${c.url} ${c.payload ?? ''}`;
+      expect(r.statusCode, what).toBeGreaterThanOrEqual(400);
+      const body = r.json<{
+        error: {
+          code: (typeof ERROR_CODES)[number];
+          message: string;
+          details?: { path: string; message: string }[];
+        };
+      }>();
+      expect(Object.keys(body), what).toEqual(['error']);
+      expect(ERROR_CODES, what).toContain(body.error.code);
+      expect(statusOf(body.error.code), what).toBe(r.statusCode);
+      expect(typeof body.error.message, what).toBe('string');
+      for (const d of body.error.details ?? [])
+        expect(Object.keys(d).sort(), what).toEqual(['message', 'path']);
+    }
+  });
+});

@@ -5,7 +5,7 @@
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import { sha256 } from '../core/crypto.js';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Services } from '../app/services.js';
 import { VeritrailError } from '../core/errors.js';
 import { requirePrincipal } from './auth.js';
@@ -37,6 +37,20 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     logger: opts.logger ? { redact: ['req.headers.authorization'] } : false,
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: true } },
     return503OnClosing: true,
+    // Event ids may be 256 characters (LIMITS.idLength); the router's default is 100.
+    maxParamLength: 512,
+    // Router-level failures (bad percent-encoding, over-long path parameters) get our body too.
+    frameworkErrors: (e, _req, reply) => {
+      void (reply as FastifyReply)
+        .code(400)
+        .send(
+          errorBody(
+            new VeritrailError('validation_failed', `invalid URL: ${e.message}`, [
+              { path: '(url)', message: e.message },
+            ]),
+          ),
+        );
+    },
   });
 
   const perMinute = opts.rateLimitPerMinute ?? 6000;

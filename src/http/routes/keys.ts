@@ -57,7 +57,8 @@ export function keyRoutes(app: FastifyInstance, s: Services): void {
     },
     async (req) => {
       const p = principalOf(req);
-      const tenant = p.kind === 'key' ? p.tenant : req.query.tenant;
+      // A key lists its own tenant's keys; asking for another tenant is refused, not ignored.
+      const tenant = req.query.tenant ?? (p.kind === 'key' ? p.tenant : undefined);
       if (tenant !== undefined) authorize(p, tenant, 'admin');
       return { keys: (await s.keys.list(tenant)).map(keyView) };
     },
