@@ -13,7 +13,6 @@ interface Waiter {
 
 export class GroupCommit {
   private queue: Waiter[] = [];
-  private queued = 0;
   private inFlight = 0;
 
   constructor(
@@ -21,9 +20,11 @@ export class GroupCommit {
     /** Most events in one transaction; a single larger request still commits alone. */
     private readonly maxEvents = 5000,
     /**
-     * Transactions handed to the store at once. Several keep a writer thread busy (it merges what is waiting into one transaction): the next group
-     * is queued behind the one committing instead of waiting for its reply, while this thread
-     * validates the requests after it. A store may merge waiting groups into one transaction (the SQLite writer does): a failure then rejects every caller in it, and nothing of theirs is stored.
+     * Groups handed to the store at once. Several keep a writer thread busy: the next group is
+     * queued behind the one committing instead of waiting for its reply, while this thread
+     * validates the requests after it. A store may merge waiting groups into one transaction
+     * (the SQLite writer does): a failure then rejects every caller in it, and nothing of
+     * theirs is stored.
      */
     private readonly maxInFlight = 4,
   ) {}
@@ -32,7 +33,6 @@ export class GroupCommit {
     if (batch.length === 0) return Promise.resolve([]);
     return new Promise((resolve, reject) => {
       this.queue.push({ batch, resolve, reject });
-      this.queued += batch.length;
       if (this.inFlight < this.maxInFlight) void this.flush();
     });
   }
@@ -50,7 +50,6 @@ export class GroupCommit {
         group.push(w);
         n += w.batch.length;
       }
-      this.queued -= n;
       const rows = group.length === 1 ? group[0]!.batch : group.flatMap((w) => w.batch);
       try {
         const results = await this.store.append(rows);
@@ -64,10 +63,5 @@ export class GroupCommit {
       }
     }
     this.inFlight--;
-  }
-
-  /** Events waiting for the next transaction (for backpressure and metrics). */
-  get backlog(): number {
-    return this.queued;
   }
 }

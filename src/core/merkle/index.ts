@@ -24,4 +24,4 @@ export type {
   VerifyFailure,
   VerifyFailureCode,
 } from './verify.js';
-export { storedHashIndex, storedHashCount } from './stored-hash-index.js';
+export { storedHashIndex } from './stored-hash-index.js';

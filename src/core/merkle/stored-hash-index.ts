@@ -12,8 +12,3 @@ export function storedHashIndex(level: number, n: number): number {
   for (; m > 0; m = Math.floor(m / 2)) i += m;
   return i + level;
 }
-
-/** How many hashes a tree of `size` leaves has stored: the stored index of leaf `size`. */
-export function storedHashCount(size: number): number {
-  return storedHashIndex(0, size);
-}
