@@ -3,6 +3,7 @@
  * queued and committed together in the next one, so throughput grows with load while each
  * caller still resolves only after its own events are durable.
  */
+import { VeritrailError } from '../core/errors.js';
 import type { AppendInput, Appended, EventStore } from './ports.js';
 
 interface Waiter {
@@ -13,6 +14,7 @@ interface Waiter {
 
 export class GroupCommit {
   private queue: Waiter[] = [];
+  private queued = 0;
   private inFlight = 0;
 
   constructor(
@@ -27,10 +29,24 @@ export class GroupCommit {
      * theirs is stored.
      */
     private readonly maxInFlight = 4,
+    /**
+     * Backpressure: past this many waiting events new requests are refused (503, retry)
+     * rather than held in memory while the store falls further behind.
+     */
+    private readonly maxQueued = 100_000,
   ) {}
 
   append(batch: readonly AppendInput[]): Promise<Appended[]> {
     if (batch.length === 0) return Promise.resolve([]);
+    if (this.queued + batch.length > this.maxQueued) {
+      return Promise.reject(
+        new VeritrailError(
+          'unavailable',
+          `ingest is saturated (${this.queued} events waiting to be committed); retry shortly`,
+        ),
+      );
+    }
+    this.queued += batch.length;
     return new Promise((resolve, reject) => {
       this.queue.push({ batch, resolve, reject });
       if (this.inFlight < this.maxInFlight) void this.flush();
@@ -50,6 +66,7 @@ export class GroupCommit {
         group.push(w);
         n += w.batch.length;
       }
+      this.queued -= n;
       const rows = group.length === 1 ? group[0]!.batch : group.flatMap((w) => w.batch);
       try {
         const results = await this.store.append(rows);
