@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeEvent, toAppend } from '../storage/test-support/events.js';
+import { makeEvent, toAppend } from './test-support/events.js';
 import { GroupCommit } from './group-commit.js';
 import type { AppendInput, Appended } from './ports.js';
 

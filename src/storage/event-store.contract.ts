@@ -18,7 +18,7 @@ import {
   verifyInclusion,
   consistencyProof,
 } from '../core/merkle/index.js';
-import { makeEvent, toAppend } from './test-support/events.js';
+import { makeEvent, toAppend } from '../app/test-support/events.js';
 
 /** Naive RFC 9162 MTH, for cross-checking stored trees. */
 function mth(leaves: readonly Buffer[]): Buffer {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runStoreContract } from '../event-store.contract.js';
-import { makeEvent, toAppend } from '../test-support/events.js';
+import { makeEvent, toAppend } from '../../app/test-support/events.js';
 import { DB_FILE, openSqliteStore } from './sqlite-store.js';
 
 const dirs: string[] = [];

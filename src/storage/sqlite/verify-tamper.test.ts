@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createServices } from '../../app/services.js';
 import { loadOrCreateSigner } from '../signing-key-file.js';
-import { makeEvent } from '../test-support/events.js';
+import { makeEvent } from '../../app/test-support/events.js';
 import { DB_FILE, openSqliteStore } from './sqlite-store.js';
 import { storedHashIndex } from '../../core/merkle/index.js';
 

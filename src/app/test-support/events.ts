@@ -6,7 +6,7 @@ import {
   type StoredEvent,
 } from '../../core/event/index.js';
 import { randomBytes } from '../../core/crypto.js';
-import type { AppendInput } from '../../app/ports.js';
+import type { AppendInput } from '../ports.js';
 
 let counter = 0;
 
