@@ -38,7 +38,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: true } },
     return503OnClosing: true,
     // Event ids may be 256 characters (LIMITS.idLength); the router's default is 100.
-    maxParamLength: 512,
+    routerOptions: { maxParamLength: 512 },
     // Router-level failures (bad percent-encoding, over-long path parameters) get our body too.
     frameworkErrors: (e, _req, reply) => {
       void (reply as FastifyReply)
