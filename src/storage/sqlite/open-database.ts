@@ -36,7 +36,7 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Db {
     db.pragma('synchronous = FULL');
     // A WAL of up to ~400 MB between checkpoints: index pages that many transactions dirty
     // (the random actor index above all) are copied back once per checkpoint instead of once
-    // per few transactions (+15-20% ingest at 1M events, bench/). The file is trimmed after.
+    // per few transactions (docs/benchmarks.md). The file is trimmed after.
     db.pragma('wal_autocheckpoint = 100000');
     db.pragma('journal_size_limit = 268435456');
     db.pragma('foreign_keys = ON');
