@@ -47,11 +47,14 @@ export function createServices(opts: ServicesOptions) {
     onAppended: (events) => job.grown(new Set(events.map((e) => e.event.tenant))),
   });
   const audit = new AuditTrail(ingest, clock);
-  const adminHash = opts.adminToken === undefined ? undefined : hashToken(opts.adminToken);
+  // The stored admin-token hash is written once and never changes: read it once it exists,
+  // not on every authenticated request.
+  let adminHash = opts.adminToken === undefined ? undefined : hashToken(opts.adminToken);
   const keys = new ApiKeys(store.keys, clock, async () => {
     if (adminHash) return adminHash;
     const stored = await store.settings.get(ADMIN_TOKEN_SETTING);
-    return stored === undefined ? undefined : Buffer.from(stored, 'hex');
+    if (stored !== undefined) adminHash = Buffer.from(stored, 'hex');
+    return adminHash;
   });
   return {
     store,

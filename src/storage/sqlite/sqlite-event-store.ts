@@ -1,4 +1,5 @@
 /** EventStore and VerifySource over SQLite. Reads use their own connection (WAL readers). */
+import type { Statement } from 'better-sqlite3';
 import type {
   AppendInput,
   Appended,
@@ -118,6 +119,22 @@ export class SqliteEventStore implements EventStore, VerifySource {
     return Promise.resolve(row && toRecord(tenant, row));
   }
 
+  /**
+   * Compiled search statements by SQL text: a query's SQL depends only on its shape (values
+   * are bound), so repeated searches skip SQLite's compile step. Bounded; oldest dropped.
+   */
+  private readonly statements = new Map<string, Statement<unknown[], EventRow>>();
+
+  private prepared(sql: string): Statement<unknown[], EventRow> {
+    let st = this.statements.get(sql);
+    if (!st) {
+      st = this.db.prepare<unknown[], EventRow>(sql);
+      if (this.statements.size >= 256) this.statements.delete(this.statements.keys().next().value!);
+      this.statements.set(sql, st);
+    }
+    return st;
+  }
+
   search(p: SearchParams): Promise<StoredRecord[]> {
     const tid = this.tenantId(p.tenant);
     if (tid === undefined) return Promise.resolve([]);
@@ -136,7 +153,7 @@ export class SqliteEventStore implements EventStore, VerifySource {
     add(`(${where.sql})`, ...where.params);
     params.push(p.limit);
     const sql = `SELECT ${COLS} FROM events e WHERE ${conds.join(' AND ')} ORDER BY e.occurred_ms DESC, e.seq DESC LIMIT ?`;
-    const rows = this.db.prepare<unknown[], EventRow>(sql).all(...params);
+    const rows = this.prepared(sql).all(...params);
     return Promise.resolve(rows.map((r) => toRecord(p.tenant, r)));
   }
 
