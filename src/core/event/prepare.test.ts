@@ -45,3 +45,23 @@ describe('commitment and leaf (ARCHITECTURE §3)', () => {
     expect(c.leafHash.equals(leafHash(c.leafInput))).toBe(true);
   });
 });
+
+describe('U+0000 is refused in every string and key (PostgreSQL text cannot hold it)', () => {
+  const ctx = { defaultTenant: 'acme', receivedAt: '2026-01-01T00:00:00.000Z', newId: () => 'i' };
+  it.each([
+    [{ actor: { id: 'a', name: 'x\u0000y' } }, 'actor.name'],
+    [{ actor: { id: 'a' }, reason: '\u0000' }, 'reason'],
+    [{ actor: { id: 'a' }, metadata: { k: ['ok', 'n\u0000'] } }, 'metadata.k.1'],
+    [{ actor: { id: 'a' }, raw: { 'k\u0000': 1 } }, 'raw.k\u0000'],
+  ])('%j → %s', (extra, path) => {
+    const r = normaliseEvent({ action: 'user.login', ...extra }, ctx);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.error.map((i) => i.path)).toEqual([path]);
+    expect(r.error[0]!.message).toMatch(/U\+0000/);
+  });
+  it('accepts other control characters', () => {
+    const r = normaliseEvent({ action: 'user.login', actor: { id: 'a', name: 'tab\tnl\n' } }, ctx);
+    expect(r.ok).toBe(true);
+  });
+});

@@ -39,8 +39,21 @@ const id = () =>
     .min(1, 'must not be empty')
     .max(LIMITS.idLength, `must be at most ${LIMITS.idLength} characters`)
     .regex(ID_PATTERN, 'must be printable ASCII without spaces');
+/**
+ * U+0000 is refused in every string (and key): PostgreSQL text cannot hold it, and an audit
+ * field has no use for it. One rule for both stores keeps a log portable between them.
+ */
+const NUL_MESSAGE = 'must not contain U+0000';
 const text = () =>
-  z.string().max(LIMITS.textLength, `must be at most ${LIMITS.textLength} characters`);
+  z
+    .string()
+    .max(LIMITS.textLength, `must be at most ${LIMITS.textLength} characters`)
+    .refine((s) => !s.includes('\0'), NUL_MESSAGE);
+const recordKey = () =>
+  z
+    .string()
+    .max(LIMITS.idLength)
+    .refine((s) => !s.includes('\0'), `key ${NUL_MESSAGE}`);
 const list = <T extends z.ZodType>(item: T) =>
   z.array(item).max(LIMITS.arrayItems, `must have at most ${LIMITS.arrayItems} items`);
 
@@ -80,7 +93,11 @@ const json = (maxDepth: number) => z.unknown().superRefine((v, ctx) => boundJson
 
 function boundJson(value: unknown, maxDepth: number, ctx: z.RefinementCtx): void {
   const walk = (v: unknown, depth: number, path: (string | number)[]): void => {
-    if (v === null || typeof v === 'string' || typeof v === 'boolean') return;
+    if (typeof v === 'string') {
+      if (v.includes('\0')) ctx.addIssue({ code: 'custom', message: NUL_MESSAGE, path });
+      return;
+    }
+    if (v === null || typeof v === 'boolean') return;
     if (typeof v === 'number') {
       if (!Number.isFinite(v))
         ctx.addIssue({ code: 'custom', message: 'must be a finite number', path });
@@ -104,7 +121,13 @@ function boundJson(value: unknown, maxDepth: number, ctx: z.RefinementCtx): void
       ctx.addIssue({ code: 'custom', message: `more than ${LIMITS.objectKeys} entries`, path });
       return;
     }
-    for (const [k, x] of entries) walk(x, depth + 1, [...path, k]);
+    for (const [k, x] of entries) {
+      if (typeof k === 'string' && k.includes('\0')) {
+        ctx.addIssue({ code: 'custom', message: `key ${NUL_MESSAGE}`, path: [...path, k] });
+        continue;
+      }
+      walk(x, depth + 1, [...path, k]);
+    }
   };
   walk(value, 1, []);
 }
@@ -177,11 +200,11 @@ export const eventInputSchema = z.strictObject({
   correlation: correlationSchema.optional(),
   occurred_at: timestamp().optional(),
   metadata: z
-    .record(z.string().max(LIMITS.idLength), json(LIMITS.metadataDepth))
+    .record(recordKey(), json(LIMITS.metadataDepth))
     .refine(bytes(LIMITS.metadataBytes), `must serialize to at most ${LIMITS.metadataBytes} bytes`)
     .optional(),
   raw: z
-    .record(z.string().max(LIMITS.idLength), json(LIMITS.rawDepth))
+    .record(recordKey(), json(LIMITS.rawDepth))
     .refine(bytes(LIMITS.rawBytes), `must serialize to at most ${LIMITS.rawBytes} bytes`)
     .optional(),
 });

@@ -24,7 +24,9 @@ export function issuesFromZod(error: z.ZodError, prefix = ''): Issue[] {
         ? `unknown field${i.keys.length > 1 ? `s ${i.keys.join(', ')}` : ''}`
         : i.code === 'invalid_type' && i.message.endsWith('received undefined')
           ? 'is required'
-          : i.message;
+          : i.code === 'invalid_key'
+            ? (i.issues[0]?.message ?? i.message)
+            : i.message;
     return { path: path === '' ? '(root)' : path, message };
   });
 }
