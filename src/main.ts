@@ -5,33 +5,81 @@
 import type { FastifyInstance } from 'fastify';
 import { demoEvents } from './app/demo-data.js';
 import { ADMIN_TOKEN_SETTING, createServices, type Services } from './app/services.js';
-import type { Store } from './app/ports.js';
+import type { Signer, Store } from './app/ports.js';
 import type { Config } from './config/config.js';
 import { randomBytes } from './core/crypto.js';
 import { hashToken } from './app/keys.js';
 import { buildApp } from './http/app.js';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { VeritrailError } from './core/errors.js';
-import { loadOrCreateSigner } from './storage/signing-key-file.js';
+import { KEY_FILE, loadOrCreateSigner } from './storage/signing-key-file.js';
+import { openPostgresStore } from './storage/postgres/pg-store.js';
+import { redactDatabaseUrl } from './storage/postgres/connect.js';
+
+export { redactDatabaseUrl };
 import { DB_FILE, openSqliteStore } from './storage/sqlite/sqlite-store.js';
 
 export const VERSION = '0.1.0';
 
 export interface OpenOptions {
   readonly dataDir: string;
+  /** PostgreSQL instead of SQLite in dataDir. */
+  readonly databaseUrl?: string | undefined;
   readonly writerThread?: boolean;
+  /** PostgreSQL: apply pending migrations (default true); otherwise the schema must be current. */
+  readonly migrate?: boolean;
 }
 
 export const DEFAULT_ORIGIN_PREFIX = 'localhost/veritrail';
 export const ORIGIN_PREFIX_SETTING = 'origin_prefix';
 
-export function openStore(opts: OpenOptions): Store {
+export async function openStore(opts: OpenOptions): Promise<Store> {
+  if (opts.databaseUrl !== undefined)
+    return openPostgresStore({ url: opts.databaseUrl, migrate: opts.migrate ?? true });
   return openSqliteStore({ dataDir: opts.dataDir, writerThread: opts.writerThread ?? true });
 }
 
 export function dataExists(dataDir: string): boolean {
   return existsSync(join(dataDir, DB_FILE));
+}
+
+/** `veritrail migrate`: pending migrations, then the grants for a separate server role. */
+export async function migrateDatabase(
+  url: string,
+  grant?: string,
+): Promise<{ schema: string; from: number; to: number; granted?: string }> {
+  const store = await openPostgresStore({ url, migrate: true });
+  try {
+    if (grant !== undefined) await store.grant(grant);
+    return {
+      schema: store.target.schema,
+      from: store.migrated?.from ?? 0,
+      to: store.migrated?.to ?? 0,
+      ...(grant === undefined ? {} : { granted: grant }),
+    };
+  } finally {
+    await store.close();
+  }
+}
+
+export const SIGNING_KEY_SETTING = 'signing_key';
+
+/**
+ * Every process on one database must sign with the same key, or `verify` would reject the
+ * checkpoints of all but one. The first start records the public key; a process whose key
+ * file holds another key refuses to start (copy the key file from the first node instead).
+ */
+async function pinSigningKey(store: Store, signer: Signer, dataDir: string): Promise<void> {
+  const mine = signer.verifierKey('veritrail');
+  const stored = await store.settings.setIfAbsent(SIGNING_KEY_SETTING, mine);
+  if (stored !== mine) {
+    throw new VeritrailError(
+      'validation_failed',
+      `the signing key in ${join(dataDir, KEY_FILE)} is not the key this database's checkpoints are signed with (${stored}); copy signing-key.pem from a node already serving this database`,
+      [{ path: 'dataDir', message: 'holds a different signing key' }],
+    );
+  }
 }
 
 /**
@@ -62,15 +110,21 @@ export async function openLocal(
   config: Pick<Config, 'dataDir'> & Partial<Config>,
   writerThread = false,
 ): Promise<Services> {
-  if (!dataExists(config.dataDir)) {
+  if (config.databaseUrl === undefined && !dataExists(config.dataDir)) {
     throw new VeritrailError(
       'not_found',
       `no Veritrail data in ${config.dataDir} (start the server once, or pass --data DIR)`,
     );
   }
   const signer = loadOrCreateSigner(config.dataDir, { create: false });
-  const store = openStore({ dataDir: config.dataDir, writerThread });
+  const store = await openStore({
+    dataDir: config.dataDir,
+    databaseUrl: config.databaseUrl,
+    writerThread,
+    migrate: false,
+  });
   try {
+    await pinSigningKey(store, signer, config.dataDir);
     return createServices({
       store,
       signer,
@@ -102,17 +156,21 @@ export async function startServer(
     config.tlsCert && config.tlsKey
       ? { cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) }
       : undefined;
-  const store = openStore({ dataDir: config.dataDir });
+  const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
   let originPrefix: string;
+  let signer: Signer;
   try {
     originPrefix = await originPrefixOf(store, config.originPrefix);
+    if (config.databaseUrl !== undefined) mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+    signer = loadOrCreateSigner(config.dataDir);
+    await pinSigningKey(store, signer, config.dataDir);
   } catch (e) {
     await store.close();
     throw e;
   }
   const services = createServices({
     store,
-    signer: loadOrCreateSigner(config.dataDir),
+    signer,
     originPrefix,
     checkpointIntervalMs: config.checkpointIntervalMs,
     ...(config.adminToken === undefined ? {} : { adminToken: config.adminToken }),

@@ -1,36 +1,36 @@
 /**
- * Checkpoint signer (ARCHITECTURE §3): a checkpoint is written when a log grows, at most once
- * per interval per log; `flush` signs every grown log at once (on demand and at shutdown).
+ * Checkpoint signer (ARCHITECTURE §3, §4): every interval, the process leading background jobs
+ * signs a checkpoint for each log that grew past its latest one. Which logs grew is read from
+ * the store, not remembered: appends by other processes, or by a process that died before
+ * signing, are signed all the same.
  */
 import type { Ledger } from './ledger.js';
+import type { CheckpointStore, Coordination } from './ports.js';
 
 export class CheckpointJob {
-  private readonly dirty = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
 
   constructor(
     private readonly ledger: Ledger,
+    private readonly checkpoints: CheckpointStore,
+    private readonly coordination: Coordination,
     private readonly intervalMs: number,
     private readonly onError: (e: unknown) => void,
   ) {}
 
-  /** Marks logs as grown (wired to the ingest's after-commit hook). */
-  grown(tenants: Iterable<string>): void {
-    for (const t of tenants) this.dirty.add(t);
-  }
-
   start(): void {
-    this.timer ??= setInterval(() => void this.flush().catch(this.onError), this.intervalMs);
+    this.timer ??= setInterval(() => {
+      if (this.coordination.isLeader()) void this.flush().catch(this.onError);
+    }, this.intervalMs);
     this.timer.unref();
   }
 
+  /** Signs every grown log now (on demand; one pass at a time). */
   async flush(): Promise<void> {
-    await this.running;
-    const tenants = [...this.dirty];
-    this.dirty.clear();
+    await this.running?.catch(() => {});
     this.running = (async () => {
-      for (const t of tenants) await this.ledger.sign(t);
+      for (const t of await this.checkpoints.unsigned()) await this.ledger.sign(t);
     })();
     try {
       await this.running;
@@ -39,9 +39,11 @@ export class CheckpointJob {
     }
   }
 
+  /** Stops the timer; the leader signs what grew, so a clean shutdown leaves nothing unsigned. */
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
-    await this.flush();
+    if (this.coordination.isLeader()) await this.flush();
+    else await this.running?.catch(() => {});
   }
 }

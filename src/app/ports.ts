@@ -105,6 +105,8 @@ export interface CheckpointStore {
   latest(tenant: string): Promise<StoredCheckpoint | undefined>;
   /** All checkpoints of a tenant, ascending size. */
   list(tenant: string): Promise<StoredCheckpoint[]>;
+  /** Logs that grew past their latest checkpoint (or have none yet), by name. */
+  unsigned(): Promise<string[]>;
 }
 
 export type Scope = 'ingest' | 'read' | 'admin';
@@ -139,10 +141,32 @@ export interface Store {
   readonly settings: SettingsStore;
   /** Raw rows for `verify`: never trusts derived state. */
   readonly audit: VerifySource;
+  /** Leadership of background jobs and news of other processes' appends. */
+  readonly coordination: Coordination;
   /** Why appends cannot succeed right now (e.g. the writer died), or undefined when they can. */
   unhealthy(): string | undefined;
   close(): Promise<void>;
 }
+
+/**
+ * Several server processes on one store (ARCHITECTURE §4). A store used by one process answers
+ * trivially: always the leader, never a remote append.
+ */
+export interface Coordination {
+  /** Whether background jobs (checkpoint signing, ...) run in this process now. */
+  isLeader(): boolean;
+  /**
+   * Appends committed by other processes (tenant, its new size). Hints for promptness only:
+   * they may come late or not at all, so a listener reads the store for the truth.
+   */
+  onRemoteAppend(listener: (tenant: string, size: number) => void): () => void;
+}
+
+/** A store that only this process uses. */
+export const SOLE_PROCESS: Coordination = {
+  isLeader: () => true,
+  onRemoteAppend: () => () => {},
+};
 
 /** What `verify` reads: stored entries in seq order and stored tree hashes, with nothing derived. */
 export interface VerifySource {

@@ -9,6 +9,7 @@ import { GroupCommit } from './group-commit.js';
 import { Ingest } from './ingest.js';
 import { ApiKeys, hashToken } from './keys.js';
 import { Ledger } from './ledger.js';
+import { LogWatch } from './log-watch.js';
 import type { Clock, Signer, Store } from './ports.js';
 import { Search } from './search.js';
 import { verifyTenant, type TenantVerification } from './verify.js';
@@ -37,14 +38,17 @@ export function createServices(opts: ServicesOptions) {
   });
   const job = new CheckpointJob(
     ledger,
+    store.checkpoints,
+    store.coordination,
     opts.checkpointIntervalMs ?? 1000,
     opts.onBackgroundError ?? (() => {}),
   );
   const commit = new GroupCommit(store.events);
+  const watch = new LogWatch(store.coordination);
   const ingest = new Ingest({
     commit,
     clock,
-    onAppended: (events) => job.grown(new Set(events.map((e) => e.event.tenant))),
+    onAppended: (events) => watch.appended(events),
   });
   const audit = new AuditTrail(ingest, clock);
   // The stored admin-token hash is written once and never changes: read it once it exists,
@@ -65,6 +69,7 @@ export function createServices(opts: ServicesOptions) {
     audit,
     keys,
     checkpointJob: job,
+    watch,
     search: new Search(store.events, audit),
     exports: new ExportBundles(store.events, ledger, audit),
     async verify(tenants?: readonly string[]): Promise<TenantVerification[]> {

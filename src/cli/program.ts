@@ -4,6 +4,7 @@ import { VeritrailError } from '../core/errors.js';
 import { VERSION } from '../main.js';
 import { clientCommands } from './commands/client.js';
 import { keysCommand } from './commands/keys.js';
+import { migrateCommand } from './commands/migrate.js';
 import { serveCommand } from './commands/serve.js';
 import { verifyCommands } from './commands/verify.js';
 import { EXIT, exitCodeOf } from './exit-codes.js';
@@ -21,6 +22,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
   keysCommand(program, out);
   clientCommands(program, out);
   verifyCommands(program, out);
+  migrateCommand(program, out);
   for (const c of program.commands) c.exitOverride();
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -8,6 +8,11 @@ import { issuesFromZod } from '../core/event/index.js';
 
 export const configSchema = z.strictObject({
   dataDir: z.string().min(1).default('./.veritrail'),
+  /** PostgreSQL instead of SQLite: postgres://user@host:5432/db[?schema=name]. */
+  databaseUrl: z
+    .string()
+    .regex(/^postgres(?:ql)?:\/\//, 'must start with postgres:// (or leave it unset for SQLite)')
+    .optional(),
   port: z.coerce.number().int().min(0).max(65535).default(8080),
   host: z.string().min(1).default('127.0.0.1'),
   adminToken: z.string().min(16, 'must be at least 16 characters').max(512).optional(),
@@ -37,6 +42,7 @@ export type Config = z.output<typeof configSchema>;
 
 const ENV: Record<string, keyof Config> = {
   VERITRAIL_DATA: 'dataDir',
+  VERITRAIL_DATABASE_URL: 'databaseUrl',
   VERITRAIL_PORT: 'port',
   VERITRAIL_HOST: 'host',
   VERITRAIL_ADMIN_TOKEN: 'adminToken',

@@ -310,6 +310,7 @@ describe('meta', () => {
   it('serves health and an OpenAPI document listing the routes', async () => {
     expect((await t.app.inject({ method: 'GET', url: '/healthz' })).json()).toEqual({
       status: 'ok',
+      jobs: 'leader',
     });
     const doc = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json<{
       paths: Record<string, unknown>;

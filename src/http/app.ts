@@ -124,7 +124,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     () => {
       const problem = s.store.unhealthy();
       if (problem) throw new VeritrailError('unavailable', problem);
-      return { status: 'ok' };
+      // Which process runs the background jobs, when several share one database.
+      return { status: 'ok', jobs: s.store.coordination.isLeader() ? 'leader' : 'standby' };
     },
   );
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());

@@ -19,7 +19,13 @@ export function loadOrCreateSigner(dataDir: string, opts: { create?: boolean } =
     pem = readFileSync(file, 'utf8');
   } else if (opts.create ?? true) {
     pem = generateSigningKey().privateKeyPem;
-    writeFileSync(file, pem, { mode: 0o600, flag: 'wx' });
+    try {
+      writeFileSync(file, pem, { mode: 0o600, flag: 'wx' });
+    } catch (e) {
+      // Another process sharing this folder created it first: use that key, never a second one.
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      pem = readFileSync(file, 'utf8');
+    }
   } else {
     throw new VeritrailError('not_found', `no signing key at ${file}`);
   }

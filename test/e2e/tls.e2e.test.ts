@@ -57,7 +57,7 @@ describe.skipIf(!openssl)('HTTPS (skipped: no openssl on this machine)', () => {
           res.on('end', () => resolve(b));
         }).on('error', reject);
       });
-      expect(JSON.parse(body)).toEqual({ status: 'ok' });
+      expect(JSON.parse(body)).toEqual({ status: 'ok', jobs: 'leader' });
     } finally {
       await server.stop();
       rmSync(dir, { recursive: true, force: true });

@@ -8,10 +8,10 @@ import { table, type Output } from '../output.js';
 export function keysCommand(program: Command, out: () => Output): void {
   const keys = program.command('keys').description('manage API keys (on the local data folder)');
   const withLocal = async <T>(
-    data: string | undefined,
+    o: { data?: string | undefined; db?: string | undefined },
     fn: (s: Services) => Promise<T>,
   ): Promise<T> => {
-    const s = await openLocal(loadConfig({ dataDir: data }));
+    const s = await openLocal(loadConfig({ dataDir: o.data, databaseUrl: o.db }));
     try {
       return await fn(s);
     } finally {
@@ -25,8 +25,9 @@ export function keysCommand(program: Command, out: () => Output): void {
     .option('--scopes <list>', 'comma-separated: ingest, read, admin', 'ingest')
     .option('--name <name>', 'a label for people', 'cli')
     .option('--data <dir>', 'data folder')
-    .action(async (o: { tenant: string; scopes: string; name: string; data?: string }) => {
-      const { key, token } = await withLocal(o.data, async (s) => {
+    .option('--db <url>', 'PostgreSQL database (env VERITRAIL_DATABASE_URL)')
+    .action(async (o: { tenant: string; scopes: string; name: string; data?: string; db?: string }) => {
+      const { key, token } = await withLocal(o, async (s) => {
         const r = await s.keys.create({
           tenant: o.tenant,
           name: o.name,
@@ -50,8 +51,9 @@ export function keysCommand(program: Command, out: () => Output): void {
     .description('list API keys (never their secrets)')
     .option('--tenant <tenant>', 'only this tenant')
     .option('--data <dir>', 'data folder')
-    .action(async (o: { tenant?: string; data?: string }) => {
-      const list = await withLocal(o.data, (s) => s.keys.list(o.tenant));
+    .option('--db <url>', 'PostgreSQL database (env VERITRAIL_DATABASE_URL)')
+    .action(async (o: { tenant?: string; data?: string; db?: string }) => {
+      const list = await withLocal(o, (s) => s.keys.list(o.tenant));
       out().result(list.map(keyView), () =>
         list.length === 0
           ? 'no keys'
@@ -72,8 +74,9 @@ export function keysCommand(program: Command, out: () => Output): void {
     .command('revoke <id>')
     .description('revoke an API key')
     .option('--data <dir>', 'data folder')
-    .action(async (id: string, o: { data?: string }) => {
-      await withLocal(o.data, async (s) => {
+    .option('--db <url>', 'PostgreSQL database (env VERITRAIL_DATABASE_URL)')
+    .action(async (id: string, o: { data?: string; db?: string }) => {
+      await withLocal(o, async (s) => {
         const key = (await s.keys.list()).find((k) => k.id === id);
         await s.keys.revoke(id);
         await s.audit.record({ kind: 'admin' }, 'admin.key_revoke', key?.tenant ?? 'default', {

@@ -1,13 +1,17 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/config.js';
-import { startServer } from '../../main.js';
+import { redactDatabaseUrl, startServer } from '../../main.js';
 import type { Output } from '../output.js';
 
 export function serveCommand(program: Command, out: () => Output): void {
   program
     .command('serve')
-    .description('run the Veritrail server (HTTP API) on a SQLite data folder')
+    .description('run the Veritrail server (HTTP API) on a SQLite data folder or PostgreSQL')
     .option('--data <dir>', 'data folder (env VERITRAIL_DATA)', undefined)
+    .option(
+      '--db <url>',
+      'PostgreSQL instead of SQLite: postgres://user@host:5432/db[?schema=name] (env VERITRAIL_DATABASE_URL)',
+    )
     .option('--port <n>', 'port, 0 for any free one (env VERITRAIL_PORT)', undefined)
     .option('--host <host>', 'address to listen on (env VERITRAIL_HOST)', undefined)
     .option('--demo', 'load demo events into tenant "demo" when it is empty')
@@ -21,6 +25,7 @@ export function serveCommand(program: Command, out: () => Output): void {
     .action(
       async (o: {
         data?: string;
+        db?: string;
         port?: string;
         host?: string;
         demo?: boolean;
@@ -31,6 +36,7 @@ export function serveCommand(program: Command, out: () => Output): void {
       }) => {
         const config = loadConfig({
           dataDir: o.data,
+          databaseUrl: o.db,
           port: o.port,
           host: o.host,
           logRequests: o.logRequests,
@@ -54,9 +60,11 @@ export function serveCommand(program: Command, out: () => Output): void {
           {
             url: server.url,
             data: config.dataDir,
+            ...(config.databaseUrl ? { database: redactDatabaseUrl(config.databaseUrl) } : {}),
             ...(server.generatedAdminToken ? { admin_token: server.generatedAdminToken } : {}),
           },
-          () => `Veritrail listening on ${server.url} (data: ${config.dataDir})`,
+          () =>
+            `Veritrail listening on ${server.url} (${config.databaseUrl ? `database: ${redactDatabaseUrl(config.databaseUrl)}, signing key in ${config.dataDir}` : `data: ${config.dataDir}`})`,
         );
         const stop = () => {
           o_.info('shutting down: finishing commits and signing a final checkpoint');

@@ -14,15 +14,16 @@ export function verifyCommands(program: Command, out: () => Output): void {
     .description(
       'recompute every leaf, the whole tree and every checkpoint from the stored data; exit 1 on the first bad entry',
     )
-    .option('--data <dir>', 'data folder')
+    .option('--data <dir>', 'data folder (with PostgreSQL: where signing-key.pem is)')
+    .option('--db <url>', 'PostgreSQL database (env VERITRAIL_DATABASE_URL)')
     .option(
       '--tenant <tenant>',
       'only this tenant (repeatable)',
       (v: string, acc: string[]) => [...acc, v],
       [] as string[],
     )
-    .action(async (o: { data?: string; tenant: string[] }) => {
-      const config = loadConfig({ dataDir: o.data });
+    .action(async (o: { data?: string; db?: string; tenant: string[] }) => {
+      const config = loadConfig({ dataDir: o.data, databaseUrl: o.db });
       const s = await openLocal(config);
       const started = performance.now();
       let results;
@@ -79,9 +80,10 @@ export function verifyCommands(program: Command, out: () => Output): void {
       'print the latest signed checkpoint of a tenant (signing one if the log has grown)',
     )
     .requiredOption('--tenant <tenant>', 'tenant')
-    .option('--data <dir>', 'data folder')
-    .action(async (o: { tenant: string; data?: string }) => {
-      const s = await openLocal(loadConfig({ dataDir: o.data }));
+    .option('--data <dir>', 'data folder (with PostgreSQL: where signing-key.pem is)')
+    .option('--db <url>', 'PostgreSQL database (env VERITRAIL_DATABASE_URL)')
+    .action(async (o: { tenant: string; data?: string; db?: string }) => {
+      const s = await openLocal(loadConfig({ dataDir: o.data, databaseUrl: o.db }));
       try {
         if ((await s.store.events.head(o.tenant)).size === 0)
           throw new VeritrailError('not_found', `tenant ${o.tenant} has no log yet`);

@@ -105,10 +105,14 @@ export const MIGRATIONS: readonly string[] = [
     PERFORM pg_advisory_xact_lock(hashtextextended('veritrail.partition:' || current_schema(), 0));
     IF to_regclass(name) IS NOT NULL THEN RETURN; END IF;
     end_ms := (extract(epoch FROM (start_ts AT TIME ZONE 'UTC' + interval '1 month') AT TIME ZONE 'UTC') * 1000)::bigint;
-    EXECUTE format('CREATE TABLE %I PARTITION OF events FOR VALUES FROM (%s) TO (%s)',
-      name, month_start_ms, end_ms);
-    EXECUTE format('CREATE TRIGGER no_truncate BEFORE TRUNCATE ON %I
-      FOR EACH STATEMENT EXECUTE FUNCTION veritrail_refuse()', name);
+    BEGIN
+      EXECUTE format('CREATE TABLE %I PARTITION OF events FOR VALUES FROM (%s) TO (%s)',
+        name, month_start_ms, end_ms);
+      EXECUTE format('CREATE TRIGGER no_truncate BEFORE TRUNCATE ON %I
+        FOR EACH STATEMENT EXECUTE FUNCTION veritrail_refuse()', name);
+    EXCEPTION WHEN duplicate_table THEN
+      NULL; -- created by another process meanwhile (the catalog snapshot predates the lock)
+    END;
   END $$;
   CREATE TABLE events_before_2000 PARTITION OF events FOR VALUES FROM (MINVALUE) TO (946684800000);
   CREATE TABLE events_from_2100 PARTITION OF events FOR VALUES FROM (4102444800000) TO (MAXVALUE);

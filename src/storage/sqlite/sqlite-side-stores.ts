@@ -49,6 +49,17 @@ export class SqliteCheckpointStore implements CheckpointStore {
       .all(tenant);
     return Promise.resolve(rows.map((r) => toCheckpoint(tenant, r)));
   }
+
+  unsigned(): Promise<string[]> {
+    const rows = this.db
+      .prepare<[], { name: string }>(
+        `SELECT t.name FROM tenants t
+         WHERE t.size > coalesce((SELECT max(c.size) FROM checkpoints c WHERE c.tenant_id = t.tenant_id), 0)
+         ORDER BY t.name`,
+      )
+      .all();
+    return Promise.resolve(rows.map((r) => r.name));
+  }
 }
 
 const toCheckpoint = (tenant: string, r: CheckpointRow): StoredCheckpoint => ({

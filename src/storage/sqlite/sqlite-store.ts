@@ -5,7 +5,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Store } from '../../app/ports.js';
+import { SOLE_PROCESS, type Store } from '../../app/ports.js';
 import { AppendWriter } from './append-writer.js';
 import { openDatabase } from './open-database.js';
 import { decodeBatch } from './row-codec.js';
@@ -46,6 +46,7 @@ export function openSqliteStore(opts: SqliteStoreOptions): Store {
   return {
     events,
     audit: events,
+    coordination: SOLE_PROCESS,
     checkpoints: new SqliteCheckpointStore(readDb),
     keys: new SqliteKeyStore(readDb),
     settings: new SqliteSettingsStore(readDb),

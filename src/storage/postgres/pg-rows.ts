@@ -1,0 +1,92 @@
+/** Events flattened into columns for PostgreSQL's unnest(), and rows read back. */
+import type { AppendInput, StoredRecord } from '../../app/ports.js';
+import { timestampMs, type StoredEvent } from '../../core/event/index.js';
+import { parseIp } from '../../core/query/ip.js';
+
+/** The month (UTC) that holds `ms`, as the ms of its first instant: the partition key's unit. */
+export function monthStartMs(ms: number): number {
+  const d = new Date(ms);
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+}
+
+export interface FlatRow {
+  readonly tenant: string;
+  readonly id: string;
+  readonly occurredMs: number;
+  readonly receivedMs: number;
+  readonly input: AppendInput;
+}
+
+export function flatten(batch: readonly AppendInput[]): FlatRow[] {
+  let receivedAt = '';
+  let receivedMs = 0;
+  return batch.map((input) => {
+    const e = input.event;
+    if (e.received_at !== receivedAt)
+      [receivedAt, receivedMs] = [e.received_at, timestampMs(e.received_at)];
+    return {
+      tenant: e.tenant,
+      id: e.id,
+      occurredMs: timestampMs(e.occurred_at),
+      receivedMs,
+      input,
+    };
+  });
+}
+
+/** Column arrays for `INSERT INTO events SELECT * FROM unnest(...)`, in table column order. */
+export function eventColumns(
+  rows: readonly { row: FlatRow; tenantId: number; seq: number }[],
+): unknown[] {
+  const cols: unknown[][] = Array.from({ length: 14 }, () => new Array<unknown>(rows.length));
+  rows.forEach(({ row, tenantId, seq }, i) => {
+    const { event: e, commitment: c } = row.input;
+    const ip = e.source?.ip === undefined ? null : parseIp(e.source.ip);
+    const values = [
+      tenantId,
+      seq,
+      row.id,
+      row.occurredMs,
+      row.receivedMs,
+      e.action,
+      e.actor.id,
+      e.outcome,
+      e.category,
+      e.severity,
+      ip === null ? null : Buffer.from(ip),
+      c.canonical,
+      c.salt,
+      c.leafInput,
+    ];
+    values.forEach((v, k) => (cols[k]![i] = v));
+  });
+  return cols;
+}
+
+export const EVENT_UNNEST = `unnest($1::int[], $2::bigint[], $3::text[], $4::bigint[], $5::bigint[],
+  $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::bytea[], $12::text[],
+  $13::bytea[], $14::text[])`;
+
+export interface PgEventRow {
+  readonly seq: number;
+  readonly occurred_ms: number;
+  readonly id: string;
+  readonly event: string | null;
+  readonly salt: Buffer | null;
+  readonly leaf_input: string;
+}
+
+export const EVENT_COLS = 'seq, occurred_ms, id, event, salt, leaf_input';
+
+export function toRecord(tenant: string, row: PgEventRow): StoredRecord {
+  return {
+    tenant,
+    seq: row.seq,
+    occurredMs: row.occurred_ms,
+    id: row.id,
+    event: row.event === null ? null : (JSON.parse(row.event) as StoredEvent),
+    canonical: row.event,
+    salt: row.salt,
+    leafInput: row.leaf_input,
+  };
+}

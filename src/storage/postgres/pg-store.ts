@@ -1,0 +1,88 @@
+/**
+ * The PostgreSQL adapter: any number of server processes on one database (ARCHITECTURE §1, §4).
+ * Each process has a pool for reads, one connection at a time for its append transactions, and
+ * one for coordination (job leadership and LISTEN).
+ */
+import { randomUUID } from 'node:crypto';
+import type { Store } from '../../app/ports.js';
+import { newPool, parseDatabaseUrl, pgError, type PgTarget } from './connect.js';
+import { checkVersion, grantTo, migrate, type MigrateResult } from './migrate.js';
+import { PgAppendWriter } from './pg-append-writer.js';
+import { PgCoordination } from './pg-coordination.js';
+import { PgEventStore } from './pg-event-store.js';
+import { PgCheckpointStore, PgKeyStore, PgSettingsStore } from './pg-side-stores.js';
+
+export interface PgStoreOptions {
+  /** postgres://user:pass@host:port/db?schema=name (schema default `public`). */
+  readonly url: string;
+  /** Run pending migrations first (default true). */
+  readonly migrate?: boolean;
+  /** Connections for reads (default 8). */
+  readonly poolSize?: number;
+  /** How often a process that does not lead the jobs tries to take over (default 1000 ms). */
+  readonly leaderPollMs?: number;
+}
+
+export interface PgStore extends Store {
+  readonly target: PgTarget;
+  readonly migrated: MigrateResult | undefined;
+  /** Grants a separate server role its rights (docs/postgres.md "Roles"). */
+  grant(role: string): Promise<void>;
+}
+
+/** LISTEN channel of one installation (one schema of one database). */
+export const channelOf = (target: PgTarget): string => `veritrail_appended.${target.schema}`;
+
+export async function openPostgresStore(opts: PgStoreOptions): Promise<PgStore> {
+  const target = parseDatabaseUrl(opts.url);
+  const pool = newPool(target, opts.poolSize ?? 8);
+  // Idle pooled connections that fail (server restart) must not crash the process.
+  pool.on('error', () => {});
+  const writerPool = newPool(target, 1);
+  writerPool.on('error', () => {});
+  const end = async () => {
+    await Promise.all([pool.end(), writerPool.end()]);
+  };
+  let migrated: MigrateResult | undefined;
+  try {
+    const c = await pool.connect().catch((e: unknown) => {
+      throw pgError(e, 'connecting');
+    });
+    try {
+      if (opts.migrate ?? true) migrated = await migrate(c, target);
+      else await checkVersion(c, target);
+    } finally {
+      c.release();
+    }
+  } catch (e) {
+    await end();
+    throw e;
+  }
+  const node = randomUUID();
+  const coordination = new PgCoordination(target, node, channelOf(target), opts.leaderPollMs ?? 1000);
+  await coordination.start();
+  const events = new PgEventStore(pool, new PgAppendWriter(writerPool, channelOf(target), node));
+  return {
+    target,
+    migrated,
+    events,
+    audit: events,
+    coordination,
+    checkpoints: new PgCheckpointStore(pool),
+    keys: new PgKeyStore(pool),
+    settings: new PgSettingsStore(pool),
+    unhealthy: () => coordination.failure,
+    async grant(role) {
+      const c = await pool.connect();
+      try {
+        await grantTo(c, target.schema, role);
+      } finally {
+        c.release();
+      }
+    },
+    async close() {
+      await coordination.close();
+      await end();
+    },
+  };
+}
