@@ -2,7 +2,15 @@
  * The checkpoint signing key: an Ed25519 PKCS #8 PEM file in the data folder, created 0600 on
  * first start (ARCHITECTURE §8). The key never leaves this module except as a Signer.
  */
-import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  linkSync,
+  readFileSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import type { Signer } from '../app/ports.js';
 import { makeVerifierKey, signNote } from '../core/checkpoint/index.js';
@@ -19,12 +27,17 @@ export function loadOrCreateSigner(dataDir: string, opts: { create?: boolean } =
     pem = readFileSync(file, 'utf8');
   } else if (opts.create ?? true) {
     pem = generateSigningKey().privateKeyPem;
+    // Written aside, then linked into place: link() fails if the name exists, so two processes
+    // starting on one folder never see a half-written key, and the second uses the first's.
+    const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+    writeFileSync(tmp, pem, { mode: 0o600, flag: 'wx' });
     try {
-      writeFileSync(file, pem, { mode: 0o600, flag: 'wx' });
+      linkSync(tmp, file);
     } catch (e) {
-      // Another process sharing this folder created it first: use that key, never a second one.
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       pem = readFileSync(file, 'utf8');
+    } finally {
+      unlinkSync(tmp);
     }
   } else {
     throw new VeritrailError('not_found', `no signing key at ${file}`);
