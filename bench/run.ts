@@ -3,6 +3,7 @@
  * (ARCHITECTURE §9). Prints a table and writes bench/results/latest.json.
  *   BENCH_EVENTS   events per ingest run (default 1,000,000)
  *   BENCH_CLIENTS  concurrent HTTP clients / library callers (default 4)
+ *   BENCH_ONLY=postgres  only the PostgreSQL figures (bench/pg.ts); BENCH_PG=0 skips them
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,6 +15,7 @@ import { parseQuery } from '../src/core/query/index.js';
 import { loadOrCreateSigner } from '../src/storage/signing-key-file.js';
 import { openSqliteStore } from '../src/storage/sqlite/sqlite-store.js';
 import { floorInsert } from './floor.js';
+import { pgReachable, postgresBench } from './pg.js';
 import { latencies, printTable } from './stats.js';
 import { benchEvent, SPAN_MS, T0, USERS } from './workload.js';
 
@@ -136,7 +138,40 @@ async function timeIt(
   return latencies(xs);
 }
 
+/** PostgreSQL figures (bench/pg.ts), or a row saying why they were skipped. */
+async function postgres(): Promise<void> {
+  const unreachable = process.env.BENCH_PG === '0' ? 'BENCH_PG=0' : await pgReachable();
+  if (unreachable !== undefined) {
+    rows.push(['PostgreSQL', 'skipped', unreachable]);
+    results.postgres = { skipped: unreachable };
+    return;
+  }
+  const p = await postgresBench(ROOT, tmp);
+  rows.push([
+    `PostgreSQL floor: plain multi-row INSERT, same table & rows (ev/s)`,
+    fmt(p.floor),
+    `1.00 (runs: ${p.floorRuns.map(fmt).join(', ')})`,
+  ]);
+  rows.push([
+    `PostgreSQL ingest, HTTP, 1 process (${fmt(p.events)} events, ${p.clients} clients) (ev/s)`,
+    fmt(p.one),
+    `${(p.one / p.floor).toFixed(2)} (target ≥ 0.60)`,
+  ]);
+  rows.push([
+    'PostgreSQL ingest, HTTP, 2 processes on one database (ev/s)',
+    fmt(p.two),
+    `${(p.two / p.floor).toFixed(2)}; ${(p.two / p.one).toFixed(2)}× one process (target > 1)`,
+  ]);
+  results.postgres = p;
+}
+
 async function main(): Promise<void> {
+  if (process.env.BENCH_ONLY === 'postgres') {
+    await postgres();
+    printTable(rows);
+    rmSync(tmp, { recursive: true, force: true });
+    return;
+  }
   console.log(
     `Veritrail benchmark: ${fmt(N)} events, ${CLIENTS} clients, batches of ${BATCH} (${tmp})`,
   );
@@ -269,6 +304,7 @@ async function main(): Promise<void> {
   results.verify_events_per_s = vrate;
   await s.close();
 
+  await postgres();
   printTable(rows);
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
   writeFileSync(join(ROOT, 'bench/results/latest.json'), `${JSON.stringify(results, null, 2)}\n`);

@@ -29,6 +29,8 @@ export interface OpenOptions {
   readonly writerThread?: boolean;
   /** PostgreSQL: apply pending migrations (default true); otherwise the schema must be current. */
   readonly migrate?: boolean;
+  /** PostgreSQL: take part in job leadership and notifications (default true; not for CLI commands). */
+  readonly coordinate?: boolean;
 }
 
 export const DEFAULT_ORIGIN_PREFIX = 'localhost/veritrail';
@@ -36,7 +38,11 @@ export const ORIGIN_PREFIX_SETTING = 'origin_prefix';
 
 export async function openStore(opts: OpenOptions): Promise<Store> {
   if (opts.databaseUrl !== undefined)
-    return openPostgresStore({ url: opts.databaseUrl, migrate: opts.migrate ?? true });
+    return openPostgresStore({
+      url: opts.databaseUrl,
+      migrate: opts.migrate ?? true,
+      coordinate: opts.coordinate ?? true,
+    });
   return openSqliteStore({ dataDir: opts.dataDir, writerThread: opts.writerThread ?? true });
 }
 
@@ -49,7 +55,7 @@ export async function migrateDatabase(
   url: string,
   grant?: string,
 ): Promise<{ schema: string; from: number; to: number; granted?: string }> {
-  const store = await openPostgresStore({ url, migrate: true });
+  const store = await openPostgresStore({ url, migrate: true, coordinate: false });
   try {
     if (grant !== undefined) await store.grant(grant);
     return {
@@ -70,9 +76,16 @@ export const SIGNING_KEY_SETTING = 'signing_key';
  * checkpoints of all but one. The first start records the public key; a process whose key
  * file holds another key refuses to start (copy the key file from the first node instead).
  */
-async function pinSigningKey(store: Store, signer: Signer, dataDir: string): Promise<void> {
+async function pinSigningKey(
+  store: Store,
+  signer: Signer,
+  dataDir: string,
+  record: boolean,
+): Promise<void> {
   const mine = signer.verifierKey('veritrail');
-  const stored = await store.settings.setIfAbsent(SIGNING_KEY_SETTING, mine);
+  const stored = record
+    ? await store.settings.setIfAbsent(SIGNING_KEY_SETTING, mine)
+    : ((await store.settings.get(SIGNING_KEY_SETTING)) ?? mine);
   if (stored !== mine) {
     throw new VeritrailError(
       'validation_failed',
@@ -83,19 +96,24 @@ async function pinSigningKey(store: Store, signer: Signer, dataDir: string): Pro
 }
 
 /**
- * The origin prefix is part of every signed checkpoint, so it is fixed in the data folder on
- * first start; a later different setting is refused rather than silently breaking `verify`.
+ * The origin prefix is part of every signed checkpoint, so it is fixed in the store on first
+ * start; a later different setting is refused rather than silently breaking `verify`. Local
+ * commands only read it (`record` false): an auditor's read-only role can run `verify`.
  */
-async function originPrefixOf(store: Store, configured: string | undefined): Promise<string> {
-  const stored = await store.settings.setIfAbsent(
-    ORIGIN_PREFIX_SETTING,
-    configured ?? DEFAULT_ORIGIN_PREFIX,
-  );
+async function originPrefixOf(
+  store: Store,
+  configured: string | undefined,
+  record: boolean,
+): Promise<string> {
+  const wanted = configured ?? DEFAULT_ORIGIN_PREFIX;
+  const stored = record
+    ? await store.settings.setIfAbsent(ORIGIN_PREFIX_SETTING, wanted)
+    : ((await store.settings.get(ORIGIN_PREFIX_SETTING)) ?? wanted);
   if (configured !== undefined && configured !== stored) {
     throw new VeritrailError(
       'validation_failed',
-      `this data folder's logs are signed under origin prefix "${stored}", not "${configured}"; unset VERITRAIL_ORIGIN_PREFIX or use a new data folder`,
-      [{ path: 'originPrefix', message: `must be ${stored} for this data folder` }],
+      `these logs are signed under origin prefix "${stored}", not "${configured}"; unset VERITRAIL_ORIGIN_PREFIX or use a new data folder or database`,
+      [{ path: 'originPrefix', message: `must be ${stored} for these logs` }],
     );
   }
   return stored;
@@ -122,13 +140,14 @@ export async function openLocal(
     databaseUrl: config.databaseUrl,
     writerThread,
     migrate: false,
+    coordinate: false,
   });
   try {
-    await pinSigningKey(store, signer, config.dataDir);
+    await pinSigningKey(store, signer, config.dataDir, false);
     return createServices({
       store,
       signer,
-      originPrefix: await originPrefixOf(store, config.originPrefix),
+      originPrefix: await originPrefixOf(store, config.originPrefix, false),
       ...(config.adminToken === undefined ? {} : { adminToken: config.adminToken }),
     });
   } catch (e) {
@@ -160,10 +179,11 @@ export async function startServer(
   let originPrefix: string;
   let signer: Signer;
   try {
-    originPrefix = await originPrefixOf(store, config.originPrefix);
-    if (config.databaseUrl !== undefined) mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+    originPrefix = await originPrefixOf(store, config.originPrefix, true);
+    if (config.databaseUrl !== undefined)
+      mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
     signer = loadOrCreateSigner(config.dataDir);
-    await pinSigningKey(store, signer, config.dataDir);
+    await pinSigningKey(store, signer, config.dataDir, true);
   } catch (e) {
     await store.close();
     throw e;

@@ -76,7 +76,7 @@ async function stored(schema: string): Promise<Map<string, [string, number]>> {
 const health = async (s: Server) =>
   ((await (await fetch(`${s.url}/healthz`)).json()) as { jobs: string }).jobs;
 
-async function until(check: () => Promise<boolean>, ms = 15_000): Promise<void> {
+async function until(check: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> {
   const end = Date.now() + ms;
   while (!(await check())) {
     if (Date.now() > end) throw new Error('condition not reached in time');
@@ -84,77 +84,96 @@ async function until(check: () => Promise<boolean>, ms = 15_000): Promise<void> 
   }
 }
 
-describe.skipIf(!pgUp.ok)(pgSuiteName('two server processes on one PostgreSQL database', pgUp), () => {
-  it('tens of thousands of events through both: each stored once, verify passes, checkpoints agree', async () => {
-    const db = await createTestSchema('vt_cluster');
-    schemas.push(db);
-    const data = join(dir, 'a');
-    const env = { VERITRAIL_ADMIN_TOKEN: ADMIN, VERITRAIL_DATABASE_URL: db.url, VERITRAIL_CHECKPOINT_INTERVAL_MS: '200' };
-    const [a, b] = await Promise.all([serve(['--data', data], env), serve(['--data', data], env)]);
-    const acked = new Map<string, [string, number]>();
-    try {
-      const ps = [a, a, a, b, b, b].map((s, i) => producer(s, `p${i}`, acked));
-      await until(async () => acked.size >= 30_000, 120_000);
-      ps.forEach((p) => p.stop());
-      await Promise.all(ps.map((p) => p.done));
-      expect(ps.every((p) => p.sent() > 0)).toBe(true);
-      // Both processes' jobs: exactly one leads.
-      expect([await health(a), await health(b)].sort()).toEqual(['leader', 'standby']);
-    } finally {
-      await Promise.all([a.stop(), b.stop()]);
-    }
-    const rows = await stored(db.schema);
-    expect(rows.size).toBe(acked.size);
-    for (const [id, at] of acked) expect(rows.get(id), id).toEqual(at);
+describe.skipIf(!pgUp.ok)(
+  pgSuiteName('two server processes on one PostgreSQL database', pgUp),
+  () => {
+    it('tens of thousands of events through both: each stored once, verify passes, checkpoints agree', async () => {
+      const db = await createTestSchema('vt_cluster');
+      schemas.push(db);
+      const data = join(dir, 'a');
+      const env = {
+        VERITRAIL_ADMIN_TOKEN: ADMIN,
+        VERITRAIL_DATABASE_URL: db.url,
+        VERITRAIL_CHECKPOINT_INTERVAL_MS: '200',
+      };
+      const [a, b] = await Promise.all([
+        serve(['--data', data], env),
+        serve(['--data', data], env),
+      ]);
+      const acked = new Map<string, [string, number]>();
+      try {
+        const ps = [a, a, a, b, b, b].map((s, i) => producer(s, `p${i}`, acked));
+        await until(() => acked.size >= 30_000, 120_000);
+        ps.forEach((p) => p.stop());
+        await Promise.all(ps.map((p) => p.done));
+        expect(ps.every((p) => p.sent() > 0)).toBe(true);
+        // Both processes' jobs: exactly one leads.
+        expect([await health(a), await health(b)].sort()).toEqual(['leader', 'standby']);
+      } finally {
+        await Promise.all([a.stop(), b.stop()]);
+      }
+      const rows = await stored(db.schema);
+      expect(rows.size).toBe(acked.size);
+      for (const [id, at] of acked) expect(rows.get(id), id).toEqual(at);
 
-    const verify = await run(['verify', '--json', '--data', data, '--db', db.url]);
-    expect(verify.code, verify.stdout + verify.stderr).toBe(0);
-    const report = JSON.parse(verify.stdout) as { ok: boolean; events: number; tenants: { checkpoints: number }[] };
-    expect(report.ok).toBe(true);
-    expect(report.events).toBe(acked.size);
-    // verify checks each stored checkpoint's root against the tree rebuilt at its size: all of
-    // them, from both processes, are prefixes of the final tree (consistent with it).
-    expect(report.tenants.every((t) => t.checkpoints > 1)).toBe(true);
-    const final = await adminQuery(
-      `SELECT t.name, t.size, max(c.size) AS signed FROM ${db.schema}.tenants t JOIN ${db.schema}.checkpoints c USING (tenant_id) GROUP BY 1, 2`,
-    );
-    for (const r of final.rows as { size: string; signed: string }[]) expect(Number(r.signed)).toBe(Number(r.size));
-  });
+      const verify = await run(['verify', '--json', '--data', data, '--db', db.url]);
+      expect(verify.code, verify.stdout + verify.stderr).toBe(0);
+      const report = JSON.parse(verify.stdout) as {
+        ok: boolean;
+        events: number;
+        tenants: { checkpoints: number }[];
+      };
+      expect(report.ok).toBe(true);
+      expect(report.events).toBe(acked.size);
+      // verify checks each stored checkpoint's root against the tree rebuilt at its size: all of
+      // them, from both processes, are prefixes of the final tree (consistent with it).
+      expect(report.tenants.every((t) => t.checkpoints > 1)).toBe(true);
+      const final = await adminQuery(
+        `SELECT t.name, t.size, max(c.size) AS signed FROM ${db.schema}.tenants t JOIN ${db.schema}.checkpoints c USING (tenant_id) GROUP BY 1, 2`,
+      );
+      for (const r of final.rows as { size: string; signed: string }[])
+        expect(Number(r.signed)).toBe(Number(r.size));
+    });
 
-  it('SIGKILL of the leading process: nothing it acknowledged is lost and the other takes over the jobs', async () => {
-    const db = await createTestSchema('vt_cluster');
-    schemas.push(db);
-    const data = join(dir, 'b');
-    const env = { VERITRAIL_ADMIN_TOKEN: ADMIN, VERITRAIL_DATABASE_URL: db.url, VERITRAIL_CHECKPOINT_INTERVAL_MS: '200' };
-    const a = await serve(['--data', data], env);
-    await until(async () => (await health(a)) === 'leader');
-    const b = await serve(['--data', data], env);
-    expect(await health(b)).toBe('standby');
-    const acked = new Map<string, [string, number]>();
-    try {
-      const pa = [0, 1, 2].map((i) => producer(a, `a${i}`, acked));
-      const pb = [0, 1, 2].map((i) => producer(b, `b${i}`, acked));
-      await until(async () => acked.size >= 5_000, 60_000);
-      a.child.kill('SIGKILL');
-      await Promise.all(pa.map((p) => p.done));
-      const before = acked.size;
-      await until(async () => acked.size >= before + 3_000, 60_000);
-      pb.forEach((p) => p.stop());
-      await Promise.all(pb.map((p) => p.done));
-      await until(async () => (await health(b)) === 'leader');
-      // The new leader signs what grew after the kill, up to each log's full size.
-      await until(async () => {
-        const r = await adminQuery(
-          `SELECT bool_and(t.size = (SELECT max(size) FROM ${db.schema}.checkpoints c WHERE c.tenant_id = t.tenant_id)) AS ok FROM ${db.schema}.tenants t`,
-        );
-        return (r.rows[0] as { ok: boolean }).ok === true;
-      });
-    } finally {
-      await b.stop();
-    }
-    const rows = await stored(db.schema);
-    for (const [id, at] of acked) expect(rows.get(id), id).toEqual(at);
-    const verify = await run(['verify', '--data', data, '--db', db.url]);
-    expect(verify.code, verify.stdout + verify.stderr).toBe(0);
-  });
-});
+    it('SIGKILL of the leading process: nothing it acknowledged is lost and the other takes over the jobs', async () => {
+      const db = await createTestSchema('vt_cluster');
+      schemas.push(db);
+      const data = join(dir, 'b');
+      const env = {
+        VERITRAIL_ADMIN_TOKEN: ADMIN,
+        VERITRAIL_DATABASE_URL: db.url,
+        VERITRAIL_CHECKPOINT_INTERVAL_MS: '200',
+      };
+      const a = await serve(['--data', data], env);
+      await until(async () => (await health(a)) === 'leader');
+      const b = await serve(['--data', data], env);
+      expect(await health(b)).toBe('standby');
+      const acked = new Map<string, [string, number]>();
+      try {
+        const pa = [0, 1, 2].map((i) => producer(a, `a${i}`, acked));
+        const pb = [0, 1, 2].map((i) => producer(b, `b${i}`, acked));
+        await until(() => acked.size >= 5_000, 60_000);
+        a.child.kill('SIGKILL');
+        await Promise.all(pa.map((p) => p.done));
+        const before = acked.size;
+        await until(() => acked.size >= before + 3_000, 60_000);
+        pb.forEach((p) => p.stop());
+        await Promise.all(pb.map((p) => p.done));
+        await until(async () => (await health(b)) === 'leader');
+        // The new leader signs what grew after the kill, up to each log's full size.
+        await until(async () => {
+          const r = await adminQuery(
+            `SELECT bool_and(t.size = (SELECT max(size) FROM ${db.schema}.checkpoints c WHERE c.tenant_id = t.tenant_id)) AS ok FROM ${db.schema}.tenants t`,
+          );
+          return (r.rows[0] as { ok: boolean }).ok === true;
+        });
+      } finally {
+        await b.stop();
+      }
+      const rows = await stored(db.schema);
+      for (const [id, at] of acked) expect(rows.get(id), id).toEqual(at);
+      const verify = await run(['verify', '--data', data, '--db', db.url]);
+      expect(verify.code, verify.stdout + verify.stderr).toBe(0);
+    });
+  },
+);

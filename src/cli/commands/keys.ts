@@ -26,26 +26,28 @@ export function keysCommand(program: Command, out: () => Output): void {
     .option('--name <name>', 'a label for people', 'cli')
     .option('--data <dir>', 'data folder')
     .option('--db <url>', 'PostgreSQL database (env VERITRAIL_DATABASE_URL)')
-    .action(async (o: { tenant: string; scopes: string; name: string; data?: string; db?: string }) => {
-      const { key, token } = await withLocal(o, async (s) => {
-        const r = await s.keys.create({
-          tenant: o.tenant,
-          name: o.name,
-          scopes: o.scopes.split(',').map((x) => x.trim()),
+    .action(
+      async (o: { tenant: string; scopes: string; name: string; data?: string; db?: string }) => {
+        const { key, token } = await withLocal(o, async (s) => {
+          const r = await s.keys.create({
+            tenant: o.tenant,
+            name: o.name,
+            scopes: o.scopes.split(',').map((x) => x.trim()),
+          });
+          await s.audit.record({ kind: 'admin' }, 'admin.key_create', r.key.tenant, {
+            key_id: r.key.id,
+            scopes: r.key.scopes.join(','),
+            via: 'cli',
+          });
+          return r;
         });
-        await s.audit.record({ kind: 'admin' }, 'admin.key_create', r.key.tenant, {
-          key_id: r.key.id,
-          scopes: r.key.scopes.join(','),
-          via: 'cli',
-        });
-        return r;
-      });
-      out().result(
-        { ...keyView(key), token },
-        () =>
-          `created key ${key.id} for tenant ${key.tenant} (${key.scopes.join(',')})\ntoken (shown once): ${token}`,
-      );
-    });
+        out().result(
+          { ...keyView(key), token },
+          () =>
+            `created key ${key.id} for tenant ${key.tenant} (${key.scopes.join(',')})\ntoken (shown once): ${token}`,
+        );
+      },
+    );
   keys
     .command('list')
     .description('list API keys (never their secrets)')

@@ -67,7 +67,9 @@ export function serveCommand(program: Command, out: () => Output): void {
             `Veritrail listening on ${server.url} (${config.databaseUrl ? `database: ${redactDatabaseUrl(config.databaseUrl)}, signing key in ${config.dataDir}` : `data: ${config.dataDir}`})`,
         );
         const stop = () => {
-          o_.info('shutting down: finishing commits and signing a final checkpoint');
+          o_.info(
+            'shutting down: finishing commits (the process leading the jobs signs a final checkpoint)',
+          );
           server.close().then(
             () => process.exit(0),
             () => process.exit(1),

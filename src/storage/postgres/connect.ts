@@ -57,7 +57,9 @@ const types = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
     oid === INT8 && format !== 'binary'
       ? (v: string) => Number(v)
-      : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+      : (pg.types.getTypeParser(oid, format) as (
+          v: string,
+        ) => unknown)) as typeof pg.types.getTypeParser,
 };
 
 export function clientConfig(target: PgTarget, applicationName: string): pg.ClientConfig {
@@ -66,7 +68,10 @@ export function clientConfig(target: PgTarget, applicationName: string): pg.Clie
     types,
     options: `-c search_path=${target.schema}`,
     application_name: applicationName,
+    // Dead peers are noticed in tens of seconds rather than the OS default of two hours.
     keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
+    connectionTimeoutMillis: 10_000,
   };
 }
 
@@ -74,8 +79,15 @@ export function newPool(target: PgTarget, max: number): pg.Pool {
   return new pg.Pool({ ...clientConfig(target, 'veritrail'), max, idleTimeoutMillis: 30_000 });
 }
 
-export function newClient(target: PgTarget, applicationName: string): pg.Client {
-  return new pg.Client(clientConfig(target, applicationName));
+export function newClient(
+  target: PgTarget,
+  applicationName: string,
+  opts: { queryTimeoutMs?: number } = {},
+): pg.Client {
+  return new pg.Client({
+    ...clientConfig(target, applicationName),
+    ...(opts.queryTimeoutMs === undefined ? {} : { query_timeout: opts.queryTimeoutMs }),
+  });
 }
 
 /** Driver and server errors as Veritrail errors (CONVENTIONS "Errors": adapters translate). */

@@ -16,7 +16,9 @@ export interface MigrateResult {
 
 export async function currentVersion(c: pg.ClientBase): Promise<number> {
   // Two statements: a query naming a missing table fails at parse time, whatever its CASE says.
-  const exists = await c.query<{ t: string | null }>("SELECT to_regclass('schema_migrations')::text AS t");
+  const exists = await c.query<{ t: string | null }>(
+    "SELECT to_regclass('schema_migrations')::text AS t",
+  );
   if (exists.rows[0]?.t == null) return 0;
   const r = await c.query<{ v: number }>(
     'SELECT coalesce(max(version), 0)::int AS v FROM schema_migrations',
@@ -55,9 +57,10 @@ export async function migrate(c: pg.ClientBase, target: PgTarget): Promise<Migra
     await c.query('BEGIN');
     try {
       await c.query(`CREATE SCHEMA IF NOT EXISTS ${target.schema}`);
-      await c.query("SELECT pg_advisory_xact_lock(hashtextextended('veritrail.migrate:' || $1, 0))", [
-        target.schema,
-      ]);
+      await c.query(
+        "SELECT pg_advisory_xact_lock(hashtextextended('veritrail.migrate:' || $1, 0))",
+        [target.schema],
+      );
       await c.query(
         'CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
       );
@@ -86,7 +89,8 @@ export function grantStatements(schema: string, role: string): string[] {
   const r = `"${role.replace(/"/g, '""')}"`;
   return [
     `GRANT USAGE ON SCHEMA ${schema} TO ${r}`,
-    `GRANT SELECT, INSERT ON tenants, events, event_ids, tree_hashes, checkpoints, api_keys, settings, schema_migrations TO ${r}`,
+    `GRANT SELECT, INSERT ON tenants, events, event_ids, tree_hashes, checkpoints, api_keys, settings TO ${r}`,
+    `GRANT SELECT ON schema_migrations TO ${r}`,
     `GRANT UPDATE (size) ON tenants TO ${r}`,
     `GRANT UPDATE (event, salt) ON events TO ${r}`,
     `GRANT UPDATE (revoked_at) ON api_keys TO ${r}`,

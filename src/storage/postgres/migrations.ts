@@ -44,19 +44,21 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TABLE events (
     tenant_id integer NOT NULL,
     seq bigint NOT NULL,
-    id text NOT NULL,
+    id text COLLATE "C" NOT NULL,
     occurred_ms bigint NOT NULL,
     received_ms bigint NOT NULL,
-    action text NOT NULL,
-    actor_id text NOT NULL,
-    outcome text NOT NULL,
-    category text NOT NULL,
-    severity text NOT NULL,
+    action text COLLATE "C" NOT NULL,
+    actor_id text COLLATE "C" NOT NULL,
+    outcome text COLLATE "C" NOT NULL,
+    category text COLLATE "C" NOT NULL,
+    severity text COLLATE "C" NOT NULL,
     source_ip bytea,
     event text,
     salt bytea,
     leaf_input text NOT NULL
   ) PARTITION BY RANGE (occurred_ms);
+  -- Columns the query language compares exactly are COLLATE "C": byte order, so that a prefix
+  -- wildcard (action:user.*) is an index range whatever the database's default collation.
   CREATE INDEX events_seq ON events (tenant_id, seq);
   -- Search order is (occurred_ms DESC, seq DESC): each index serves its filter and the order.
   CREATE INDEX events_actor ON events (tenant_id, actor_id, occurred_ms, seq);
@@ -114,6 +116,7 @@ export const MIGRATIONS: readonly string[] = [
       NULL; -- created by another process meanwhile (the catalog snapshot predates the lock)
     END;
   END $$;
+  REVOKE EXECUTE ON FUNCTION veritrail_ensure_partition(bigint) FROM PUBLIC;
   CREATE TABLE events_before_2000 PARTITION OF events FOR VALUES FROM (MINVALUE) TO (946684800000);
   CREATE TABLE events_from_2100 PARTITION OF events FOR VALUES FROM (4102444800000) TO (MAXVALUE);
   CREATE TRIGGER no_truncate BEFORE TRUNCATE ON events_before_2000
@@ -124,7 +127,7 @@ export const MIGRATIONS: readonly string[] = [
   -- Idempotency on (tenant, id), and where an id's event is (its seq and partition key).
   CREATE TABLE event_ids (
     tenant_id integer NOT NULL,
-    id text NOT NULL,
+    id text COLLATE "C" NOT NULL,
     seq bigint NOT NULL,
     occurred_ms bigint NOT NULL,
     PRIMARY KEY (tenant_id, id)
@@ -144,6 +147,53 @@ export const MIGRATIONS: readonly string[] = [
     FOR EACH ROW EXECUTE FUNCTION veritrail_refuse();
   CREATE TRIGGER tree_hashes_no_truncate BEFORE TRUNCATE ON tree_hashes
     FOR EACH STATEMENT EXECUTE FUNCTION veritrail_refuse();
+
+  -- One append, in one statement (ARCHITECTURE §4): the caller computed seqs and tree hashes
+  -- from the log heads it expects. Under the logs' row locks (tenant_id order) the heads must
+  -- match, else 'VT409' (stale) and nothing is written. Ids that already exist are returned
+  -- (with their seq and leaf hash) and nothing is written; otherwise everything is stored.
+  CREATE FUNCTION veritrail_append(
+    p_tenants int[], p_expected bigint[], p_sizes bigint[],
+    e_tenant int[], e_seq bigint[], e_id text[], e_occurred bigint[], e_received bigint[],
+    e_action text[], e_actor text[], e_outcome text[], e_category text[], e_severity text[],
+    e_ip bytea[], e_event text[], e_salt bytea[], e_leaf text[],
+    h_tenant int[], h_sidx bigint[], h_hash bytea[],
+    p_channel text, p_notices text[]
+  ) RETURNS TABLE (tenant_id int, id text, seq bigint, leaf_hash bytea)
+  LANGUAGE plpgsql AS $$
+  DECLARE
+    matched int;
+    inserted bigint;
+  BEGIN
+    PERFORM 1 FROM tenants t WHERE t.tenant_id = ANY(p_tenants) ORDER BY t.tenant_id FOR UPDATE;
+    SELECT count(*) INTO matched FROM tenants t
+      JOIN unnest(p_tenants, p_expected) x(tid, expected) ON x.tid = t.tenant_id
+      WHERE t.size = x.expected;
+    IF matched <> cardinality(p_tenants) THEN
+      RAISE EXCEPTION 'a log head moved: reload and retry' USING ERRCODE = 'VT409';
+    END IF;
+    BEGIN
+      INSERT INTO event_ids SELECT * FROM unnest(e_tenant, e_id, e_seq, e_occurred)
+        ON CONFLICT DO NOTHING;
+      GET DIAGNOSTICS inserted = ROW_COUNT;
+      IF inserted <> cardinality(e_id) THEN
+        RAISE EXCEPTION 'duplicate ids' USING ERRCODE = 'VT410';
+      END IF;
+    EXCEPTION WHEN SQLSTATE 'VT410' THEN
+      RETURN QUERY SELECT d.tenant_id, d.id::text, d.seq, h.hash
+        FROM unnest(e_tenant, e_id) k(tid, kid)
+        JOIN event_ids d ON d.tenant_id = k.tid AND d.id = k.kid
+        JOIN tree_hashes h ON h.tenant_id = d.tenant_id
+          AND h.sidx = d.seq * 2 - length(replace((d.seq::bit(64))::text, '0', ''));
+      RETURN;
+    END;
+    INSERT INTO events SELECT * FROM unnest(e_tenant, e_seq, e_id, e_occurred, e_received,
+      e_action, e_actor, e_outcome, e_category, e_severity, e_ip, e_event, e_salt, e_leaf);
+    INSERT INTO tree_hashes SELECT * FROM unnest(h_tenant, h_sidx, h_hash);
+    UPDATE tenants t SET size = v.size FROM unnest(p_tenants, p_sizes) v(tid, size)
+      WHERE t.tenant_id = v.tid AND t.size <> v.size;
+    PERFORM pg_notify(p_channel, n) FROM unnest(p_notices) n;
+  END $$;
 
   CREATE TABLE checkpoints (
     tenant_id integer NOT NULL,
@@ -168,6 +218,25 @@ export const MIGRATIONS: readonly string[] = [
     revoked_at text
   );
 
+  -- A revoked key stays revoked; keys are never deleted (their ids appear in the audit trail).
+  CREATE FUNCTION veritrail_api_keys_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    IF OLD.revoked_at IS NOT NULL OR NEW.id IS DISTINCT FROM OLD.id
+       OR NEW.tenant IS DISTINCT FROM OLD.tenant OR NEW.name IS DISTINCT FROM OLD.name
+       OR NEW.scopes IS DISTINCT FROM OLD.scopes OR NEW.secret_hash IS DISTINCT FROM OLD.secret_hash
+       OR NEW.created_at IS DISTINCT FROM OLD.created_at THEN
+      RAISE EXCEPTION 'append-only: an API key can only be revoked, once'
+        USING ERRCODE = 'integrity_constraint_violation';
+    END IF;
+    RETURN NEW;
+  END $$;
+  CREATE TRIGGER api_keys_guard BEFORE UPDATE ON api_keys
+    FOR EACH ROW EXECUTE FUNCTION veritrail_api_keys_guard();
+  CREATE TRIGGER api_keys_no_delete BEFORE DELETE ON api_keys
+    FOR EACH ROW EXECUTE FUNCTION veritrail_refuse();
+
   CREATE TABLE settings (key text PRIMARY KEY, value text NOT NULL);
+  CREATE TRIGGER settings_no_change BEFORE UPDATE OR DELETE ON settings
+    FOR EACH ROW EXECUTE FUNCTION veritrail_refuse();
   `,
 ];

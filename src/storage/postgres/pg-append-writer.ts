@@ -9,16 +9,14 @@
  */
 import type pg from 'pg';
 import type { AppendInput, Appended } from '../../app/ports.js';
-import {
-  frontierRefs,
-  MerkleFrontier,
-  storedHashIndex,
-} from '../../core/merkle/index.js';
+import { frontierRefs, MerkleFrontier, storedHashIndex } from '../../core/merkle/index.js';
 import { pgError } from './connect.js';
-import { EVENT_UNNEST, eventColumns, flatten, monthStartMs, type FlatRow } from './pg-rows.js';
+import { EVENT_ARGS, eventColumns, flatten, monthStartMs, type FlatRow } from './pg-rows.js';
 
 /** Rows per transaction: bounds its size and the time its locks are held. */
 const MAX_ROWS = 8000;
+/** Transactions that lock first after a head moved under this process. */
+const LOCK_FIRST_AFTER_STALE = 50;
 
 interface LogState {
   readonly tenantId: number;
@@ -66,7 +64,10 @@ export class PgAppendWriter {
       while (this.queue.length > 0) {
         const group: Pending[] = [];
         let rows = 0;
-        while (this.queue.length > 0 && (group.length === 0 || rows + this.queue[0]!.batch.length <= MAX_ROWS)) {
+        while (
+          this.queue.length > 0 &&
+          (group.length === 0 || rows + this.queue[0]!.batch.length <= MAX_ROWS)
+        ) {
           const p = this.queue.shift()!;
           group.push(p);
           rows += p.batch.length;
@@ -130,79 +131,120 @@ export class PgAppendWriter {
     for (const m of missing) this.months.add(m);
   }
 
+  /**
+   * The usual path is one statement: veritrail_append with the heads this process expects. When
+   * another process appended meanwhile (VT409), the heads are read under lock and the append is
+   * made in that transaction; after a head moved, the next transactions lock first for a while
+   * (several processes busy on the same logs would otherwise make every first try fail).
+   */
   private async transaction(c: pg.PoolClient, rows: readonly FlatRow[]): Promise<Appended[]> {
-    const touched = new Set<string>();
-    await c.query('BEGIN');
+    const tenants = [...new Set(rows.map((r) => r.tenant))];
+    if (this.lockFirst === 0 && tenants.every((t) => this.logs.has(t))) {
+      try {
+        return await this.appendWith(c, rows, tenants);
+      } catch (e) {
+        if ((e as { code?: string }).code !== 'VT409') throw e;
+        this.lockFirst = LOCK_FIRST_AFTER_STALE;
+      }
+    } else if (this.lockFirst > 0) this.lockFirst--;
+    // Ids are trusted integers from the database: the lock is sent with BEGIN in one round trip.
+    const ids = tenants.map((t) => this.tenantIds.get(t)!);
+    await c.query(
+      `BEGIN; SELECT 1 FROM tenants WHERE tenant_id IN (${ids.map((i) => Math.trunc(i)).join(',')}) ORDER BY tenant_id FOR UPDATE`,
+    );
     try {
-      const out = await this.sequence(c, rows, touched);
+      const heads = await c.query<{ tenant_id: number; size: number }>(
+        'SELECT tenant_id, size FROM tenants WHERE tenant_id = ANY($1::int[])',
+        [ids],
+      );
+      const sizes = new Map(heads.rows.map((r) => [r.tenant_id, r.size]));
+      for (const t of tenants) await this.syncLog(c, t, sizes.get(this.tenantIds.get(t)!) ?? 0);
+      const out = await this.appendWith(c, rows, tenants);
       await c.query('COMMIT');
       return out;
     } catch (e) {
-      for (const t of touched) this.logs.delete(t);
       await c.query('ROLLBACK').catch(() => {});
       throw e;
     }
   }
 
-  private async sequence(
+  private lockFirst = 0;
+
+  /**
+   * Plans seqs from the cached heads, computes the tree's new nodes and calls veritrail_append.
+   * Ids already stored come back from it (nothing written): they are planned as duplicates and
+   * the call is made again. Any failure drops the caches of the logs involved.
+   */
+  private async appendWith(
     c: pg.PoolClient,
     rows: readonly FlatRow[],
-    touched: Set<string>,
+    tenants: readonly string[],
   ): Promise<Appended[]> {
-    const tenants = [...new Set(rows.map((r) => r.tenant))];
-    const ids = tenants.map((t) => this.tenantIds.get(t)!);
-    const locked = await c.query<{ tenant_id: number; size: number }>(
-      'SELECT tenant_id, size FROM tenants WHERE tenant_id = ANY($1::int[]) ORDER BY tenant_id FOR UPDATE',
-      [ids],
-    );
-    const sizes = new Map(locked.rows.map((r) => [r.tenant_id, r.size]));
-    for (const t of tenants) {
-      touched.add(t);
-      await this.syncLog(c, t, sizes.get(this.tenantIds.get(t)!) ?? 0);
-    }
-    const plan = await this.assign(c, rows);
-    const fresh = plan.filter((p) => p.dupOf === undefined);
-    const nodes: { tenantIds: number[]; sidx: number[]; hashes: Buffer[] } = {
-      tenantIds: [],
-      sidx: [],
-      hashes: [],
-    };
-    for (const p of fresh) {
-      const log = this.logs.get(p.row.tenant)!;
-      for (const node of log.frontier.append(p.row.input.commitment.leafHash)) {
-        nodes.tenantIds.push(log.tenantId);
-        nodes.sidx.push(storedHashIndex(node.ref.level, node.ref.index));
-        nodes.hashes.push(node.hash);
+    const existing = new Map<string, { seq: number; leafHash: Buffer }>();
+    try {
+      for (let attempt = 0; ; attempt++) {
+        const logs = tenants.map((t) => this.logs.get(t)!);
+        const expected = logs.map((l) => l.frontier.size);
+        const plan = this.plan(rows, existing);
+        const fresh = plan.filter((p) => p.dupOf === undefined);
+        // Nodes on copies: the cache advances only once the call has succeeded.
+        const frontiers = new Map(tenants.map((t) => [t, this.logs.get(t)!.frontier.clone()]));
+        const nodes = { tenant: [] as number[], sidx: [] as number[], hash: [] as Buffer[] };
+        for (const p of fresh) {
+          const tid = this.tenantIds.get(p.row.tenant)!;
+          for (const node of frontiers.get(p.row.tenant)!.append(p.leafHash)) {
+            nodes.tenant.push(tid);
+            nodes.sidx.push(storedHashIndex(node.ref.level, node.ref.index));
+            nodes.hash.push(node.hash);
+          }
+        }
+        const sizes = tenants.map((t) => frontiers.get(t)!.size);
+        const notices = tenants.map((t, i) =>
+          JSON.stringify({ node: this.node, tenant: t, size: sizes[i] }),
+        );
+        const r = await c.query<{ tenant_id: number; id: string; seq: number; leaf_hash: Buffer }>(
+          `SELECT * FROM veritrail_append($1, $2, $3, ${EVENT_ARGS}, $18, $19, $20, $21, $22)`,
+          [
+            logs.map((l) => l.tenantId),
+            expected,
+            sizes,
+            ...eventColumns(
+              fresh.map((p) => ({
+                row: p.row,
+                tenantId: this.tenantIds.get(p.row.tenant)!,
+                seq: p.seq,
+              })),
+            ),
+            nodes.tenant,
+            nodes.sidx,
+            nodes.hash,
+            this.channel,
+            notices,
+          ],
+        );
+        if (r.rows.length === 0) {
+          for (const t of tenants)
+            this.logs.set(t, { tenantId: this.tenantIds.get(t)!, frontier: frontiers.get(t)! });
+          return plan.map((p) => ({
+            id: p.row.id,
+            tenant: p.row.tenant,
+            seq: p.seq,
+            leafHash: p.leafHash,
+            duplicate: p.dupOf !== undefined,
+          }));
+        }
+        if (attempt > 0) throw new Error('event ids changed under the log lock');
+        const names = new Map([...this.tenantIds].map(([n, i]) => [i, n]));
+        for (const x of r.rows)
+          existing.set(`${names.get(x.tenant_id)!}\u0000${x.id}`, {
+            seq: x.seq,
+            leafHash: x.leaf_hash,
+          });
       }
+    } catch (e) {
+      for (const t of tenants) this.logs.delete(t);
+      throw e;
     }
-    if (fresh.length > 0) {
-      await c.query(
-        `INSERT INTO events SELECT * FROM ${EVENT_UNNEST}`,
-        eventColumns(
-          fresh.map((p) => ({ row: p.row, tenantId: this.tenantIds.get(p.row.tenant)!, seq: p.seq })),
-        ),
-      );
-      await c.query(
-        'INSERT INTO tree_hashes SELECT * FROM unnest($1::int[], $2::bigint[], $3::bytea[])',
-        [nodes.tenantIds, nodes.sidx, nodes.hashes],
-      );
-      const grown = tenants.map((t) => this.logs.get(t)!);
-      await c.query(
-        'UPDATE tenants SET size = v.size FROM unnest($1::int[], $2::bigint[]) v(tid, size) WHERE tenant_id = v.tid AND tenants.size <> v.size',
-        [grown.map((l) => l.tenantId), grown.map((l) => l.frontier.size)],
-      );
-      const notices = tenants.map((t) =>
-        JSON.stringify({ node: this.node, tenant: t, size: this.logs.get(t)!.frontier.size }),
-      );
-      await c.query('SELECT pg_notify($1, n) FROM unnest($2::text[]) n', [this.channel, notices]);
-    }
-    return plan.map((p) => ({
-      id: p.row.id,
-      tenant: p.row.tenant,
-      seq: p.seq,
-      leafHash: p.leafHash,
-      duplicate: p.dupOf !== undefined,
-    }));
   }
 
   /** The cached frontier must match the locked size; otherwise it is rebuilt from stored hashes. */
@@ -225,34 +267,7 @@ export class PgAppendWriter {
     this.logs.set(tenant, { tenantId, frontier: MerkleFrontier.fromHashes(size, hashes) });
   }
 
-  /**
-   * Seqs for the batch. Ids are inserted optimistically (a resend is rare): when some already
-   * exist, the insert is undone to a savepoint, their stored seqs are read, and the rest are
-   * renumbered. Within the batch, a repeated id is a duplicate of its first occurrence.
-   */
-  private async assign(c: pg.PoolClient, rows: readonly FlatRow[]): Promise<Plan[]> {
-    const existing = new Map<string, { seq: number; leafHash: Buffer }>();
-    await c.query('SAVEPOINT ids');
-    for (let attempt = 0; ; attempt++) {
-      const plan = this.plan(rows, existing);
-      const fresh = plan.filter((p) => p.dupOf === undefined);
-      const r = await c.query(
-        `INSERT INTO event_ids SELECT * FROM unnest($1::int[], $2::text[], $3::bigint[], $4::bigint[])
-         ON CONFLICT DO NOTHING`,
-        [
-          fresh.map((p) => this.tenantIds.get(p.row.tenant)!),
-          fresh.map((p) => p.row.id),
-          fresh.map((p) => p.seq),
-          fresh.map((p) => p.row.occurredMs),
-        ],
-      );
-      if (r.rowCount === fresh.length) return plan;
-      if (attempt > 0) throw new Error('event ids changed under the log lock');
-      await c.query('ROLLBACK TO SAVEPOINT ids');
-      await this.readExisting(c, rows, existing);
-    }
-  }
-
+  /** Seqs for the batch: within it, a repeated id is a duplicate of its first occurrence. */
   private plan(
     rows: readonly FlatRow[],
     existing: ReadonlyMap<string, { seq: number; leafHash: Buffer }>,
@@ -271,23 +286,6 @@ export class PgAppendWriter {
       first.set(key, p);
       return p;
     });
-  }
-
-  private async readExisting(
-    c: pg.PoolClient,
-    rows: readonly FlatRow[],
-    into: Map<string, { seq: number; leafHash: Buffer }>,
-  ): Promise<void> {
-    const r = await c.query<{ tenant_id: number; id: string; seq: number; hash: Buffer }>(
-      `SELECT d.tenant_id, d.id, d.seq, h.hash
-       FROM unnest($1::int[], $2::text[]) k(tenant_id, id)
-       JOIN event_ids d ON d.tenant_id = k.tenant_id AND d.id = k.id
-       JOIN tree_hashes h ON h.tenant_id = d.tenant_id
-         AND h.sidx = d.seq * 2 - length(replace((d.seq::bit(64))::text, '0', ''))`,
-      [rows.map((row) => this.tenantIds.get(row.tenant)!), rows.map((row) => row.id)],
-    );
-    const names = new Map([...this.tenantIds].map(([n, i]) => [i, n]));
-    for (const x of r.rows) into.set(`${names.get(x.tenant_id)!}\u0000${x.id}`, { seq: x.seq, leafHash: x.hash });
   }
 }
 

@@ -51,13 +51,19 @@ export class PgCoordination implements Coordination {
   private async tick(): Promise<void> {
     if (this.closed) return;
     try {
-      if (!this.client) await (this.connecting ??= this.connect().finally(() => (this.connecting = undefined)));
-      if (this.client && !this.leader) {
+      if (!this.client)
+        await (this.connecting ??= this.connect().finally(() => (this.connecting = undefined)));
+      if (!this.client) return;
+      if (!this.leader) {
         const r = await this.client.query<{ ok: boolean }>(
           "SELECT pg_try_advisory_lock(hashtextextended('veritrail.jobs:' || $1, 0)) AS ok",
           [this.target.schema],
         );
         this.leader = r.rows[0]?.ok === true;
+      } else {
+        // The leader proves its session alive every tick: a node cut off from the database
+        // stops leading within a few ticks (query_timeout), not when TCP gives up hours later.
+        await this.client.query('SELECT 1');
       }
     } catch (e) {
       this.lost(e);
@@ -65,7 +71,7 @@ export class PgCoordination implements Coordination {
   }
 
   private async connect(): Promise<void> {
-    const c = newClient(this.target, 'veritrail-coordination');
+    const c = newClient(this.target, 'veritrail-coordination', { queryTimeoutMs: this.pollMs * 5 });
     c.on('error', (e) => this.lost(e));
     c.on('end', () => this.lost(new Error('connection ended')));
     c.on('notification', (m) => this.notified(m.channel, m.payload));

@@ -12,10 +12,10 @@ import type {
 } from '../../app/ports.js';
 import { VeritrailError } from '../../core/errors.js';
 import { rootAt, storedHashIndex, type NodeRef } from '../../core/merkle/index.js';
-import type { PgAppendWriter } from './pg-append-writer.js';
+import type { PgAppendLanes } from './pg-append-lanes.js';
 import { EVENT_COLS, toRecord, type PgEventRow } from './pg-rows.js';
 import { run } from './pg-side-stores.js';
-import { compilePgWhere } from './query/compile-pg.js';
+import { compilePgWhere, pgDocLateral } from './query/compile-pg.js';
 
 const E_COLS = EVENT_COLS.split(', ')
   .map((c) => `e.${c}`)
@@ -27,7 +27,7 @@ export class PgEventStore implements EventStore, VerifySource {
 
   constructor(
     private readonly pool: pg.Pool,
-    private readonly writer: PgAppendWriter,
+    private readonly writer: PgAppendLanes,
   ) {}
 
   append(batch: readonly AppendInput[]): Promise<Appended[]> {
@@ -139,9 +139,7 @@ export class PgEventStore implements EventStore, VerifySource {
     conds.push(`(${where.sql})`);
     params.push(...where.params);
     params.push(p.limit);
-    const from = where.usesDoc
-      ? 'events e CROSS JOIN LATERAL (SELECT e.event::jsonb AS j) vt_doc'
-      : 'events e';
+    const from = where.usesDoc ? `events e ${pgDocLateral('e')}` : 'events e';
     const rows = await this.rows(
       `SELECT ${E_COLS} FROM ${from} WHERE ${conds.join(' AND ')}
        ORDER BY e.occurred_ms DESC, e.seq DESC LIMIT $${params.length}`,

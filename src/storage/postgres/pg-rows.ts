@@ -63,6 +63,11 @@ export function eventColumns(
   return cols;
 }
 
+/** The 14 event columns as parameters $4–$17 of veritrail_append. */
+export const EVENT_ARGS = `$4::int[], $5::bigint[], $6::text[], $7::bigint[], $8::bigint[],
+  $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::bytea[], $15::text[],
+  $16::bytea[], $17::text[]`;
+
 export const EVENT_UNNEST = `unnest($1::int[], $2::bigint[], $3::text[], $4::bigint[], $5::bigint[],
   $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::bytea[], $12::text[],
   $13::bytea[], $14::text[])`;

@@ -49,8 +49,10 @@ describe.skipIf(!pgUp.ok)(pgSuiteName('postgres store', pgUp), () => {
     const applied = stores.filter((s) => s.migrated && s.migrated.to > s.migrated.from);
     expect(applied).toHaveLength(1);
     for (const s of stores) await s.close();
-    const v = await adminQuery(`SELECT count(*)::int AS n FROM ${schema}.schema_migrations`);
-    expect(v.rows[0].n).toBe(1);
+    const v = await adminQuery<{ n: number }>(
+      `SELECT count(*)::int AS n FROM ${schema}.schema_migrations`,
+    );
+    expect(v.rows[0]?.n).toBe(1);
   });
 
   it('refuses to open a missing schema without migrating', async () => {
@@ -63,10 +65,37 @@ describe.skipIf(!pgUp.ok)(pgSuiteName('postgres store', pgUp), () => {
   it('refuses UPDATE, DELETE and TRUNCATE on the log tables, but lets retention blank a payload', async () => {
     const { url, schema } = await freshSchema();
     const s = await open(url);
-    await s.events.append([toAppend(makeEvent({ tenant: 'acme' })), toAppend(makeEvent({ tenant: 'acme' }))]);
-    await s.checkpoints.add({ tenant: 'acme', size: 2, root: Buffer.alloc(32), note: 'n', createdAt: 'now' });
+    await s.events.append([
+      toAppend(makeEvent({ tenant: 'acme' })),
+      toAppend(makeEvent({ tenant: 'acme' })),
+    ]);
+    await s.checkpoints.add({
+      tenant: 'acme',
+      size: 2,
+      root: Buffer.alloc(32),
+      note: 'n',
+      createdAt: 'now',
+    });
+    await s.keys.create(
+      {
+        id: 'k1',
+        tenant: 'acme',
+        name: 'ci',
+        scopes: ['read'],
+        createdAt: 'then',
+        revokedAt: null,
+      },
+      Buffer.alloc(32, 3),
+    );
+    expect(await s.keys.revoke('k1', 'now')).toBe(true);
+    await s.settings.setIfAbsent('origin_prefix', 'localhost/veritrail');
     await s.close();
     const refused = [
+      'UPDATE api_keys SET revoked_at = NULL',
+      "UPDATE api_keys SET scopes = 'admin'",
+      'DELETE FROM api_keys',
+      "UPDATE settings SET value = 'x'",
+      'DELETE FROM settings',
       "UPDATE events SET action = 'user.logout' WHERE seq = 0",
       'UPDATE events SET seq = 5 WHERE seq = 0',
       'UPDATE events SET event = NULL WHERE seq = 0',
@@ -83,14 +112,22 @@ describe.skipIf(!pgUp.ok)(pgSuiteName('postgres store', pgUp), () => {
       'DELETE FROM tenants',
     ];
     for (const sql of refused) {
-      await expect(adminQuery(`SET search_path = ${schema}; ${sql}`), sql).rejects.toThrow(/append-only/);
+      await expect(adminQuery(`SET search_path = ${schema}; ${sql}`), sql).rejects.toThrow(
+        /append-only/,
+      );
     }
     const month = (
-      await adminQuery(`SELECT tableoid::regclass::text AS t FROM ${schema}.events LIMIT 1`)
-    ).rows[0].t as string;
+      await adminQuery<{ t: string }>(
+        `SELECT tableoid::regclass::text AS t FROM ${schema}.events LIMIT 1`,
+      )
+    ).rows[0]!.t;
     expect(month).toMatch(/events_\d{4}_\d{2}$/);
-    await expect(adminQuery(`SET search_path = ${schema}; TRUNCATE ${month}`)).rejects.toThrow(/append-only/);
-    const r = await adminQuery(`SET search_path = ${schema}; UPDATE events SET event = NULL, salt = NULL WHERE seq = 0`);
+    await expect(adminQuery(`SET search_path = ${schema}; TRUNCATE ${month}`)).rejects.toThrow(
+      /append-only/,
+    );
+    const r = await adminQuery(
+      `SET search_path = ${schema}; UPDATE events SET event = NULL, salt = NULL WHERE seq = 0`,
+    );
     expect((r as unknown as pg.QueryResult[])[1]!.rowCount).toBe(1);
   });
 
@@ -112,7 +149,13 @@ describe.skipIf(!pgUp.ok)(pgSuiteName('postgres store', pgUp), () => {
       ]);
       expect(r.map((x) => x.seq)).toEqual([0, 1]);
       expect((await app.events.getById('acme', r[0]!.id))?.seq).toBe(0);
-      await app.checkpoints.add({ tenant: 'acme', size: 2, root: Buffer.alloc(32), note: 'n', createdAt: 'now' });
+      await app.checkpoints.add({
+        tenant: 'acme',
+        size: 2,
+        root: Buffer.alloc(32),
+        note: 'n',
+        createdAt: 'now',
+      });
       await app.close();
       const c = new pg.Client({ connectionString: u.toString().replace(/[?&]schema=[^&]*/, '') });
       await c.connect();
@@ -128,7 +171,9 @@ describe.skipIf(!pgUp.ok)(pgSuiteName('postgres store', pgUp), () => {
           'TRUNCATE events',
           `DROP TABLE events_2031_07`,
         ]) {
-          await expect(c.query(sql), sql).rejects.toThrow(/permission denied|must be owner|append-only/);
+          await expect(c.query(sql), sql).rejects.toThrow(
+            /permission denied|must be owner|append-only/,
+          );
         }
       } finally {
         await c.end();
@@ -157,7 +202,10 @@ describe.skipIf(!pgUp.ok)(pgSuiteName('postgres store', pgUp), () => {
     const [ra, rb] = await Promise.all([send(a, 0), send(b, 5)]);
     const all = [...ra.flat(), ...rb.flat()];
     for (const t of tenants) {
-      const seqs = all.filter((r) => r.tenant === t).map((r) => r.seq).sort((x, y) => x - y);
+      const seqs = all
+        .filter((r) => r.tenant === t)
+        .map((r) => r.seq)
+        .sort((x, y) => x - y);
       expect(seqs).toEqual(seqs.map((_, i) => i));
       const ha = await a.events.head(t);
       const hb = await b.events.head(t);
@@ -175,7 +223,10 @@ describe.skipIf(!pgUp.ok)(pgSuiteName('postgres store', pgUp), () => {
     const first = await a.events.append([toAppend(e)]);
     await a.events.append([toAppend(makeEvent({ tenant: 'acme' }))]);
     const again = await b.events.append([toAppend(makeEvent({ tenant: 'acme' })), toAppend(e)]);
-    expect(again.map((x) => [x.seq, x.duplicate])).toEqual([[2, false], [0, true]]);
+    expect(again.map((x) => [x.seq, x.duplicate])).toEqual([
+      [2, false],
+      [0, true],
+    ]);
     expect(again[1]!.leafHash.equals(first[0]!.leafHash)).toBe(true);
     await a.close();
     await b.close();
@@ -214,7 +265,10 @@ describe.skipIf(!pgUp.ok)(pgSuiteName('postgres store', pgUp), () => {
     const b = await open(url);
     const seen: LogGrowth[] = [];
     new LogWatch(b.coordination).subscribe((g) => seen.push(g));
-    await a.events.append([toAppend(makeEvent({ tenant: 'acme' })), toAppend(makeEvent({ tenant: 'acme' }))]);
+    await a.events.append([
+      toAppend(makeEvent({ tenant: 'acme' })),
+      toAppend(makeEvent({ tenant: 'acme' })),
+    ]);
     await eventually(() => seen.some((g) => g.tenant === 'acme' && g.size === 2));
     expect(seen.every((g) => g.origin === 'remote')).toBe(true);
     // Its own appends are not echoed back as remote.
@@ -230,12 +284,20 @@ describe.skipIf(!pgUp.ok)(pgSuiteName('postgres store', pgUp), () => {
   it('partitions events by month of occurred_at; a time-ranged search reads only its months', async () => {
     const { url, schema } = await freshSchema();
     const s = await open(url);
-    const months = ['1999-12-31T23:59:59Z', '2024-01-15T00:00:00Z', '2024-02-01T00:00:00Z', '2024-02-29T23:59:59.999Z', '2100-01-01T00:00:00Z'];
-    await s.events.append(months.map((m) => toAppend(makeEvent({ tenant: 'acme', occurred_at: m }))));
-    const parts = await adminQuery(
+    const months = [
+      '1999-12-31T23:59:59Z',
+      '2024-01-15T00:00:00Z',
+      '2024-02-01T00:00:00Z',
+      '2024-02-29T23:59:59.999Z',
+      '2100-01-01T00:00:00Z',
+    ];
+    await s.events.append(
+      months.map((m) => toAppend(makeEvent({ tenant: 'acme', occurred_at: m }))),
+    );
+    const parts = await adminQuery<{ t: string; n: number }>(
       `SELECT tableoid::regclass::text AS t, count(*)::int AS n FROM ${schema}.events GROUP BY 1 ORDER BY 1`,
     );
-    expect(parts.rows.map((r) => [String(r.t).replace(`${schema}.`, ''), r.n])).toEqual([
+    expect(parts.rows.map((r) => [r.t.replace(`${schema}.`, ''), r.n])).toEqual([
       ['events_2024_01', 1],
       ['events_2024_02', 2],
       ['events_before_2000', 1],
@@ -244,7 +306,9 @@ describe.skipIf(!pgUp.ok)(pgSuiteName('postgres store', pgUp), () => {
     const plan = await adminQuery(
       `SET search_path = ${schema}; EXPLAIN SELECT * FROM events WHERE tenant_id = 1 AND occurred_ms >= ${Date.UTC(2024, 1, 1)} AND occurred_ms < ${Date.UTC(2024, 2, 1)}`,
     );
-    const text = (plan as unknown as pg.QueryResult[])[1]!.rows.map((r: { 'QUERY PLAN': string }) => r['QUERY PLAN']).join('\n');
+    const text = (plan as unknown as pg.QueryResult[])[1]!.rows
+      .map((r: { 'QUERY PLAN': string }) => r['QUERY PLAN'])
+      .join('\n');
     expect(text).toContain('events_2024_02');
     expect(text).not.toContain('events_2024_01');
     expect(await s.checkpoints.unsigned()).toEqual(['acme']);

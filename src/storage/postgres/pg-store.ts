@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Store } from '../../app/ports.js';
 import { newPool, parseDatabaseUrl, pgError, type PgTarget } from './connect.js';
 import { checkVersion, grantTo, migrate, type MigrateResult } from './migrate.js';
-import { PgAppendWriter } from './pg-append-writer.js';
+import { PgAppendLanes } from './pg-append-lanes.js';
 import { PgCoordination } from './pg-coordination.js';
 import { PgEventStore } from './pg-event-store.js';
 import { PgCheckpointStore, PgKeyStore, PgSettingsStore } from './pg-side-stores.js';
@@ -19,6 +19,13 @@ export interface PgStoreOptions {
   readonly migrate?: boolean;
   /** Connections for reads (default 8). */
   readonly poolSize?: number;
+  /**
+   * Take part in job leadership and LISTEN (default true). Command-line tools say false: they
+   * never lead the jobs, so a short `verify` never holds the servers' checkpoints back.
+   */
+  readonly coordinate?: boolean;
+  /** Logs are spread over this many append connections, committing in parallel (default 2). */
+  readonly appendLanes?: number;
   /** How often a process that does not lead the jobs tries to take over (default 1000 ms). */
   readonly leaderPollMs?: number;
 }
@@ -38,7 +45,8 @@ export async function openPostgresStore(opts: PgStoreOptions): Promise<PgStore> 
   const pool = newPool(target, opts.poolSize ?? 8);
   // Idle pooled connections that fail (server restart) must not crash the process.
   pool.on('error', () => {});
-  const writerPool = newPool(target, 1);
+  const lanes = opts.appendLanes ?? 2;
+  const writerPool = newPool(target, lanes);
   writerPool.on('error', () => {});
   const end = async () => {
     await Promise.all([pool.end(), writerPool.end()]);
@@ -59,9 +67,17 @@ export async function openPostgresStore(opts: PgStoreOptions): Promise<PgStore> 
     throw e;
   }
   const node = randomUUID();
-  const coordination = new PgCoordination(target, node, channelOf(target), opts.leaderPollMs ?? 1000);
-  await coordination.start();
-  const events = new PgEventStore(pool, new PgAppendWriter(writerPool, channelOf(target), node));
+  const coordination = new PgCoordination(
+    target,
+    node,
+    channelOf(target),
+    opts.leaderPollMs ?? 1000,
+  );
+  if (opts.coordinate ?? true) await coordination.start();
+  const events = new PgEventStore(
+    pool,
+    new PgAppendLanes(writerPool, channelOf(target), node, lanes),
+  );
   return {
     target,
     migrated,

@@ -58,11 +58,14 @@ export async function createTestSchema(prefix = 'vt_test'): Promise<TestSchema> 
   };
 }
 
-export async function adminQuery(sql: string, params: unknown[] = []): Promise<pg.QueryResult> {
+export async function adminQuery<R extends pg.QueryResultRow = Record<string, unknown>>(
+  sql: string,
+  params: unknown[] = [],
+): Promise<pg.QueryResult<R>> {
   const c = new pg.Client({ connectionString: PG_TEST_URL });
   await c.connect();
   try {
-    return await c.query(sql, params);
+    return await c.query<R>(sql, params);
   } finally {
     await c.end();
   }
