@@ -40,7 +40,10 @@ export function loadOrCreateSigner(dataDir: string, opts: { create?: boolean } =
       unlinkSync(tmp);
     }
   } else {
-    throw new VeritrailError('not_found', `no signing key at ${file}`);
+    throw new VeritrailError(
+      'not_found',
+      `no signing key at ${file} (pass --data with the folder that holds signing-key.pem)`,
+    );
   }
   return signerFromPem(pem);
 }

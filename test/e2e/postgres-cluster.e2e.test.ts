@@ -5,7 +5,7 @@
  * checkpoint either process signed is consistent with the final tree. Killing one process
  * (SIGKILL) loses nothing it acknowledged, and the other takes over the background jobs.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -16,6 +16,7 @@ import {
   pgSuiteName,
   type TestSchema,
 } from '../../src/storage/postgres/test-support/pg-test.js';
+import { loadOrCreateSigner } from '../../src/storage/signing-key-file.js';
 import { run, serve, type Server } from './helpers.js';
 
 const ADMIN = 'cluster-admin-token-0123456789abcdef';
@@ -177,3 +178,91 @@ describe.skipIf(!pgUp.ok)(
     });
   },
 );
+
+describe.skipIf(!pgUp.ok)(pgSuiteName('veritrail migrate and --db', pgUp), () => {
+  it('migrate creates the schema once, grants a server role, and a read-only role can verify', async () => {
+    const db = await createTestSchema('vt_migrate');
+    schemas.push(db);
+    const role = `${db.schema}_app`;
+    const auditor = `${db.schema}_ro`;
+    await adminQuery(`CREATE ROLE ${role} LOGIN; CREATE ROLE ${auditor} LOGIN`);
+    try {
+      const first = await run(['migrate', '--json', '--db', db.url, '--grant', role]);
+      expect(first.code, first.stderr).toBe(0);
+      expect(JSON.parse(first.stdout)).toMatchObject({
+        schema: db.schema,
+        from: 0,
+        to: 1,
+        granted: role,
+      });
+      const again = await run(['migrate', '--db', db.url]);
+      expect(again.stdout).toMatch(/up to date \(version 1\)/);
+
+      // The server runs as the granted role (no DDL rights): it starts on the migrated schema.
+      const asRole = (name: string) => {
+        const u = new URL(db.url);
+        u.username = name;
+        return u.toString();
+      };
+      const data = join(dir, 'm');
+      const server = await serve(['--data', data, '--db', asRole(role)], {
+        VERITRAIL_ADMIN_TOKEN: ADMIN,
+      });
+      try {
+        expect(server.stderr()).not.toMatch(/password/);
+        const res = await fetch(`${server.url}/v1/events`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ tenant: 'acme', action: 'user.login', actor: { id: 'a' } }),
+        });
+        expect(res.status).toBe(201);
+      } finally {
+        await server.stop();
+      }
+      await adminQuery(
+        `GRANT USAGE ON SCHEMA ${db.schema} TO ${auditor}; GRANT SELECT ON ALL TABLES IN SCHEMA ${db.schema} TO ${auditor}`,
+      );
+      const verify = await run(['verify', '--data', data, '--db', asRole(auditor)]);
+      expect(verify.code, verify.stdout + verify.stderr).toBe(0);
+      expect(verify.stdout).toMatch(/intact/);
+    } finally {
+      await adminQuery(
+        `DROP OWNED BY ${role}, ${auditor}; DROP ROLE ${role}; DROP ROLE ${auditor}`,
+      );
+    }
+  });
+
+  it('bad database settings fail clearly, without printing the password', async () => {
+    const keyDir = join(dir, 'k');
+    mkdirSync(keyDir, { recursive: true });
+    loadOrCreateSigner(keyDir);
+    const noDb = await run(['migrate']);
+    expect(noDb.code).not.toBe(0);
+    expect(noDb.stderr).toMatch(/needs a PostgreSQL database/);
+    const wrong = await run(['serve', '--port', '0', '--db', 'mysql://x@127.0.0.1/db']);
+    expect(wrong.code).not.toBe(0);
+    expect(wrong.stderr).toMatch(/must start with postgres:\/\//);
+    const badSchema = await run(['migrate', '--db', 'postgres://127.0.0.1/db?schema=Bad-Name']);
+    expect(badSchema.stderr).toMatch(/invalid schema name/);
+    const down = await run(['verify', '--data', keyDir, '--db', 'postgres://u:s3cret@127.0.0.1:1/db']);
+    expect(down.code).not.toBe(0);
+    expect(down.stderr).toMatch(/PostgreSQL: connecting/);
+    expect(down.stderr).not.toContain('s3cret');
+    const missing = await run([
+      'verify',
+      '--data',
+      keyDir,
+      '--db',
+      `${PG_URL_WITH_SCHEMA('vt_absent_schema')}`,
+    ]);
+    expect(missing.stderr).toMatch(/no Veritrail schema/);
+  });
+});
+
+function PG_URL_WITH_SCHEMA(schema: string): string {
+  const u = new URL(
+    process.env.VERITRAIL_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+  );
+  u.searchParams.set('schema', schema);
+  return u.toString();
+}
