@@ -22,7 +22,8 @@ import {
   flatten,
   monthStartMs,
 } from '../src/storage/postgres/pg-rows.js';
-import { benchEvent } from './workload.js';
+import { latencies } from './stats.js';
+import { benchEvent, SPAN_MS, T0, USERS } from './workload.js';
 
 const URL_ = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const N = Number(process.env.BENCH_PG_EVENTS ?? 300_000);
@@ -38,6 +39,8 @@ export interface PgFigures {
   readonly floorRuns: readonly number[];
   readonly one: number;
   readonly two: number;
+  /** Search over HTTP after the one-process run (ms). */
+  readonly search: Record<string, SearchLatency>;
 }
 
 async function admin(sql: string): Promise<void> {
@@ -138,8 +141,47 @@ function startServer(
   });
 }
 
+export interface SearchLatency {
+  readonly p50: number;
+  readonly p99: number;
+}
+
+/** Search latency over HTTP on the loaded database (the same queries as the SQLite figures). */
+async function searches(url: string): Promise<Record<string, SearchLatency>> {
+  const dayMs = 24 * 3600 * 1000;
+  const queries: Record<string, (i: number) => string> = {
+    'actor.id': (i) => `q=actor.id:user-${(i * 13) % USERS}`,
+    action: (i) => `q=action:invoice.${['read', 'update', 'delete'][i % 3]}`,
+    'time range (1 day)': (i) =>
+      `since=${new Date(T0 + ((i * 7) % 89) * dayMs).toISOString()}&until=${new Date(T0 + (((i * 7) % 89) + 1) * dayMs).toISOString()}`,
+    'actor + action + range': (i) =>
+      `q=actor.id:user-${(i * 13) % USERS} action:invoice.*&since=${new Date(T0).toISOString()}&until=${new Date(T0 + SPAN_MS).toISOString()}`,
+  };
+  const out: Record<string, SearchLatency> = {};
+  for (const [name, qs] of Object.entries(queries)) {
+    const xs: number[] = [];
+    for (let i = 0; i < 205; i++) {
+      const t = performance.now();
+      const res = await fetch(`${url}/v1/events?tenant=${TENANTS[i % 4]}&limit=50&${qs(i)}`, {
+        headers: { authorization: `Bearer ${ADMIN}` },
+      });
+      if (!res.ok) throw new Error(`search: HTTP ${res.status}`);
+      await res.arrayBuffer();
+      if (i >= 5) xs.push(performance.now() - t);
+    }
+    const l = latencies(xs);
+    out[name] = { p50: l.p50, p99: l.p99 };
+  }
+  return out;
+}
+
 /** HTTP ingest of N events spread over `processes` servers on one fresh schema. */
-async function ingest(root: string, tmp: string, processes: number): Promise<number> {
+async function ingest(
+  root: string,
+  tmp: string,
+  processes: number,
+  after?: (url: string) => Promise<void>,
+): Promise<number> {
   const { schema, url } = await freshSchema();
   const dir = join(tmp, `pg-${processes}`);
   const servers: { url: string; stop: () => Promise<void> }[] = [];
@@ -170,7 +212,9 @@ async function ingest(root: string, tmp: string, processes: number): Promise<num
         }
       }),
     );
-    return sent / ((performance.now() - started) / 1000);
+    const rate = sent / ((performance.now() - started) / 1000);
+    if (after) await after(servers[0]!.url);
+    return rate;
   } finally {
     for (const s of servers) await s.stop();
     await admin(`DROP SCHEMA ${schema} CASCADE`);
@@ -179,7 +223,10 @@ async function ingest(root: string, tmp: string, processes: number): Promise<num
 
 export async function postgresBench(root: string, tmp: string): Promise<PgFigures> {
   const floorA = await floor();
-  const one = await ingest(root, tmp, 1);
+  let search: Record<string, SearchLatency> = {};
+  const one = await ingest(root, tmp, 1, async (url) => {
+    search = await searches(url);
+  });
   const two = await ingest(root, tmp, 2);
   const floorB = await floor();
   return {
@@ -189,5 +236,6 @@ export async function postgresBench(root: string, tmp: string): Promise<PgFigure
     floorRuns: [floorA, floorB],
     one,
     two,
+    search,
   };
 }

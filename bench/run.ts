@@ -162,6 +162,13 @@ async function postgres(): Promise<void> {
     fmt(p.two),
     `${(p.two / p.floor).toFixed(2)}; ${(p.two / p.one).toFixed(2)}× one process (target > 1)`,
   ]);
+  for (const [name, l] of Object.entries(p.search)) {
+    rows.push([
+      `PostgreSQL search over HTTP, ${name}, ${fmt(p.events)} events (p50 / p99 ms, audited)`,
+      `${l.p50.toFixed(2)} / ${l.p99.toFixed(2)}`,
+      '',
+    ]);
+  }
   results.postgres = p;
 }
 
