@@ -13,7 +13,7 @@ import type {
 import { VeritrailError } from '../../core/errors.js';
 import { rootAt, storedHashIndex, type NodeRef } from '../../core/merkle/index.js';
 import type { PgAppendLanes } from './pg-append-lanes.js';
-import { EVENT_COLS, toRecord, type PgEventRow } from './pg-rows.js';
+import { EVENT_COLS, toRecord, type EventRow as PgEventRow } from '../stored-rows.js';
 import { run } from './pg-side-stores.js';
 import { compilePgWhere, pgDocLateral } from './query/compile-pg.js';
 

@@ -1,6 +1,6 @@
-/** Events flattened into columns for PostgreSQL's unnest(), and rows read back. */
-import type { AppendInput, StoredRecord } from '../../app/ports.js';
-import { timestampMs, type StoredEvent } from '../../core/event/index.js';
+/** Events flattened into columns for PostgreSQL's unnest(). */
+import type { AppendInput } from '../../app/ports.js';
+import { timestampMs } from '../../core/event/index.js';
 import { parseIp } from '../../core/query/ip.js';
 
 /** The month (UTC) that holds `ms`, as the ms of its first instant: the partition key's unit. */
@@ -71,27 +71,3 @@ export const EVENT_ARGS = `$4::int[], $5::bigint[], $6::text[], $7::bigint[], $8
 export const EVENT_UNNEST = `unnest($1::int[], $2::bigint[], $3::text[], $4::bigint[], $5::bigint[],
   $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::bytea[], $12::text[],
   $13::bytea[], $14::text[])`;
-
-export interface PgEventRow {
-  readonly seq: number;
-  readonly occurred_ms: number;
-  readonly id: string;
-  readonly event: string | null;
-  readonly salt: Buffer | null;
-  readonly leaf_input: string;
-}
-
-export const EVENT_COLS = 'seq, occurred_ms, id, event, salt, leaf_input';
-
-export function toRecord(tenant: string, row: PgEventRow): StoredRecord {
-  return {
-    tenant,
-    seq: row.seq,
-    occurredMs: row.occurred_ms,
-    id: row.id,
-    event: row.event === null ? null : (JSON.parse(row.event) as StoredEvent),
-    canonical: row.event,
-    salt: row.salt,
-    leafInput: row.leaf_input,
-  };
-}

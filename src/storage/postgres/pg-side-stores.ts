@@ -4,10 +4,17 @@ import type {
   ApiKeyRecord,
   CheckpointStore,
   KeyStore,
-  Scope,
   SettingsStore,
   StoredCheckpoint,
 } from '../../app/ports.js';
+import {
+  KEY_COLS,
+  toCheckpoint,
+  toKey,
+  UNSIGNED_SQL,
+  type CheckpointRow,
+  type KeyRow,
+} from '../stored-rows.js';
 import { pgError } from './connect.js';
 
 /** A query with driver errors translated (CONVENTIONS "Errors"). */
@@ -23,21 +30,6 @@ export async function run<R extends pg.QueryResultRow>(
     throw pgError(e, doing);
   }
 }
-
-interface CheckpointRow {
-  size: number;
-  root: Buffer;
-  note: string;
-  created_at: string;
-}
-
-const toCheckpoint = (tenant: string, r: CheckpointRow): StoredCheckpoint => ({
-  tenant,
-  size: r.size,
-  root: r.root,
-  note: r.note,
-  createdAt: r.created_at,
-});
 
 export class PgCheckpointStore implements CheckpointStore {
   constructor(private readonly pool: pg.Pool) {}
@@ -77,37 +69,10 @@ export class PgCheckpointStore implements CheckpointStore {
   }
 
   async unsigned(): Promise<string[]> {
-    const r = await run<{ name: string }>(
-      this.pool,
-      `SELECT t.name FROM tenants t
-       WHERE t.size > coalesce((SELECT max(c.size) FROM checkpoints c WHERE c.tenant_id = t.tenant_id), 0)
-       ORDER BY t.name`,
-      [],
-      'finding unsigned logs',
-    );
+    const r = await run<{ name: string }>(this.pool, UNSIGNED_SQL, [], 'finding unsigned logs');
     return r.rows.map((row) => row.name);
   }
 }
-
-interface KeyRow {
-  id: string;
-  tenant: string;
-  name: string;
-  scopes: string;
-  created_at: string;
-  revoked_at: string | null;
-}
-
-const toKey = (r: KeyRow): ApiKeyRecord => ({
-  id: r.id,
-  tenant: r.tenant,
-  name: r.name,
-  scopes: r.scopes.split(',') as Scope[],
-  createdAt: r.created_at,
-  revokedAt: r.revoked_at,
-});
-
-const KEY_COLS = 'id, tenant, name, scopes, created_at, revoked_at';
 
 export class PgKeyStore implements KeyStore {
   constructor(private readonly pool: pg.Pool) {}

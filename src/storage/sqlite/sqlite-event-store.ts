@@ -15,7 +15,7 @@ import type { AppendRowResult } from './append-writer.js';
 import { encodeBatch, type EncodedBatch } from './row-codec.js';
 import type { Db } from './open-database.js';
 import { compileSqliteWhere } from './query/compile-sql.js';
-import { toRecord, type EventRow } from './rows.js';
+import { EVENT_COLS as COLS, toRecord, type EventRow } from '../stored-rows.js';
 import { TreeNodeReader } from './tree-nodes.js';
 
 /** Where appends go: the writer in this thread, or one in a worker thread. */
@@ -24,8 +24,6 @@ export interface WritePath {
   /** Set once the write path can no longer append. */
   readonly failure?: string | undefined;
 }
-
-const COLS = 'seq, occurred_ms, id, event, salt, leaf_input';
 
 export class SqliteEventStore implements EventStore, VerifySource {
   private readonly tenantIds = new Map<string, number>();

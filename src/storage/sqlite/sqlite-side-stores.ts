@@ -3,18 +3,18 @@ import type {
   ApiKeyRecord,
   CheckpointStore,
   KeyStore,
-  Scope,
   SettingsStore,
   StoredCheckpoint,
 } from '../../app/ports.js';
+import {
+  KEY_COLS,
+  toCheckpoint,
+  toKey,
+  UNSIGNED_SQL,
+  type CheckpointRow,
+  type KeyRow,
+} from '../stored-rows.js';
 import type { Db } from './open-database.js';
-
-interface CheckpointRow {
-  size: number;
-  root: Buffer;
-  note: string;
-  created_at: string;
-}
 
 export class SqliteCheckpointStore implements CheckpointStore {
   constructor(private readonly db: Db) {}
@@ -51,42 +51,10 @@ export class SqliteCheckpointStore implements CheckpointStore {
   }
 
   unsigned(): Promise<string[]> {
-    const rows = this.db
-      .prepare<[], { name: string }>(
-        `SELECT t.name FROM tenants t
-         WHERE t.size > coalesce((SELECT max(c.size) FROM checkpoints c WHERE c.tenant_id = t.tenant_id), 0)
-         ORDER BY t.name`,
-      )
-      .all();
+    const rows = this.db.prepare<[], { name: string }>(UNSIGNED_SQL).all();
     return Promise.resolve(rows.map((r) => r.name));
   }
 }
-
-const toCheckpoint = (tenant: string, r: CheckpointRow): StoredCheckpoint => ({
-  tenant,
-  size: r.size,
-  root: r.root,
-  note: r.note,
-  createdAt: r.created_at,
-});
-
-interface KeyRow {
-  id: string;
-  tenant: string;
-  name: string;
-  scopes: string;
-  created_at: string;
-  revoked_at: string | null;
-}
-
-const toKey = (r: KeyRow): ApiKeyRecord => ({
-  id: r.id,
-  tenant: r.tenant,
-  name: r.name,
-  scopes: r.scopes.split(',') as Scope[],
-  createdAt: r.created_at,
-  revokedAt: r.revoked_at,
-});
 
 export class SqliteKeyStore implements KeyStore {
   constructor(private readonly db: Db) {}
@@ -102,9 +70,7 @@ export class SqliteKeyStore implements KeyStore {
 
   findBySecretHash(secretHash: Buffer): Promise<ApiKeyRecord | undefined> {
     const row = this.db
-      .prepare<[Buffer], KeyRow>(
-        'SELECT id, tenant, name, scopes, created_at, revoked_at FROM api_keys WHERE secret_hash = ?',
-      )
+      .prepare<[Buffer], KeyRow>(`SELECT ${KEY_COLS} FROM api_keys WHERE secret_hash = ?`)
       .get(secretHash);
     return Promise.resolve(row && toKey(row));
   }
@@ -112,8 +78,7 @@ export class SqliteKeyStore implements KeyStore {
   list(tenant?: string): Promise<ApiKeyRecord[]> {
     const rows = this.db
       .prepare<[string | null, string | null], KeyRow>(
-        `SELECT id, tenant, name, scopes, created_at, revoked_at FROM api_keys
-         WHERE (? IS NULL OR tenant = ?) ORDER BY created_at, id`,
+        `SELECT ${KEY_COLS} FROM api_keys WHERE (? IS NULL OR tenant = ?) ORDER BY created_at, id`,
       )
       .all(tenant ?? null, tenant ?? null);
     return Promise.resolve(rows.map(toKey));
