@@ -8,7 +8,6 @@
  *   BENCH_PG_EVENTS   events per run (default 300,000)
  *   BENCH_PG_CLIENTS  concurrent HTTP clients in total (default 8)
  */
-import { spawn } from 'node:child_process';
 import { randomBytes as nodeRandomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -22,6 +21,7 @@ import {
   flatten,
   monthStartMs,
 } from '../src/storage/postgres/pg-rows.js';
+import { ADMIN, startServer } from './server.js';
 import { latencies } from './stats.js';
 import { benchEvent, SPAN_MS, T0, USERS } from './workload.js';
 
@@ -30,7 +30,6 @@ const N = Number(process.env.BENCH_PG_EVENTS ?? 300_000);
 const CLIENTS = Number(process.env.BENCH_PG_CLIENTS ?? 8);
 const BATCH = 500;
 const TENANTS = ['bench-a', 'bench-b', 'bench-c', 'bench-d'];
-const ADMIN = 'bench-admin-token-0123456789abcdef';
 
 export interface PgFigures {
   readonly events: number;
@@ -104,43 +103,6 @@ async function floor(): Promise<number> {
   }
 }
 
-function startServer(
-  root: string,
-  dir: string,
-  dbUrl: string,
-): Promise<{ url: string; stop: () => Promise<void> }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [
-        ...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []),
-        '--max-semi-space-size=64',
-        join(root, 'bin/veritrail.js'),
-        'serve',
-        '--port',
-        '0',
-        '--data',
-        dir,
-      ],
-      {
-        env: { ...process.env, VERITRAIL_ADMIN_TOKEN: ADMIN, VERITRAIL_DATABASE_URL: dbUrl },
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
-    );
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on (\S+)/.exec(out);
-      if (m)
-        resolve({
-          url: m[1]!,
-          stop: () => new Promise((r) => (child.once('exit', () => r()), child.kill('SIGTERM'))),
-        });
-    });
-    child.once('exit', (c) => reject(new Error(`server exited ${c}`)));
-  });
-}
-
 export interface SearchLatency {
   readonly p50: number;
   readonly p99: number;
@@ -177,7 +139,6 @@ async function searches(url: string): Promise<Record<string, SearchLatency>> {
 
 /** HTTP ingest of N events spread over `processes` servers on one fresh schema. */
 async function ingest(
-  root: string,
   tmp: string,
   processes: number,
   after?: (url: string) => Promise<void>,
@@ -185,7 +146,8 @@ async function ingest(
   const { schema, url } = await freshSchema();
   const dir = join(tmp, `pg-${processes}`);
   const servers: { url: string; stop: () => Promise<void> }[] = [];
-  for (let i = 0; i < processes; i++) servers.push(await startServer(root, dir, url));
+  for (let i = 0; i < processes; i++)
+    servers.push(await startServer(dir, { VERITRAIL_DATABASE_URL: url }));
   const bodies = Array.from({ length: 40 }, (_, b) =>
     JSON.stringify({
       events: Array.from({ length: BATCH }, (_, k) =>
@@ -221,13 +183,13 @@ async function ingest(
   }
 }
 
-export async function postgresBench(root: string, tmp: string): Promise<PgFigures> {
+export async function postgresBench(tmp: string): Promise<PgFigures> {
   const floorA = await floor();
   let search: Record<string, SearchLatency> = {};
-  const one = await ingest(root, tmp, 1, async (url) => {
+  const one = await ingest(tmp, 1, async (url) => {
     search = await searches(url);
   });
-  const two = await ingest(root, tmp, 2);
+  const two = await ingest(tmp, 2);
   const floorB = await floor();
   return {
     events: N,

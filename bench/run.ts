@@ -4,17 +4,17 @@
  *   BENCH_EVENTS   events per ingest run (default 1,000,000)
  *   BENCH_CLIENTS  concurrent HTTP clients / library callers (default 4)
  *   BENCH_ONLY=postgres  only the PostgreSQL figures (bench/pg.ts); BENCH_PG=0 skips them
+ *   BENCH_PROF=DIR  the benchmarked servers write CPU profiles (--cpu-prof) to DIR
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createServices } from '../src/app/services.js';
 import { parseQuery } from '../src/core/query/index.js';
 import { loadOrCreateSigner } from '../src/storage/signing-key-file.js';
 import { openSqliteStore } from '../src/storage/sqlite/sqlite-store.js';
 import { floorInsert } from './floor.js';
+import { ADMIN, ROOT, startServer } from './server.js';
 import { pgReachable, postgresBench } from './pg.js';
 import { latencies, printTable } from './stats.js';
 import { benchEvent, SPAN_MS, T0, USERS } from './workload.js';
@@ -22,8 +22,6 @@ import { benchEvent, SPAN_MS, T0, USERS } from './workload.js';
 const N = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 4);
 const BATCH = 500;
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const ADMIN = 'bench-admin-token-0123456789abcdef';
 
 const tmp = mkdtempSync(join(tmpdir(), 'veritrail-bench-'));
 const results: Record<string, unknown> = {
@@ -60,38 +58,6 @@ async function library(): Promise<number> {
   const rate = N / ((performance.now() - started) / 1000);
   await s.close();
   return rate;
-}
-
-function startServer(dir: string): Promise<{ url: string; stop: () => Promise<void> }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [
-        '--max-semi-space-size=64',
-        join(ROOT, 'bin/veritrail.js'),
-        'serve',
-        '--port',
-        '0',
-        '--data',
-        dir,
-      ],
-      {
-        env: { ...process.env, VERITRAIL_ADMIN_TOKEN: ADMIN },
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
-    );
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on (\S+)/.exec(out);
-      if (m)
-        resolve({
-          url: m[1]!,
-          stop: () => new Promise((r) => (child.once('exit', () => r()), child.kill('SIGTERM'))),
-        });
-    });
-    child.once('exit', (c) => reject(new Error(`server exited ${c}`)));
-  });
 }
 
 async function http(
@@ -146,7 +112,7 @@ async function postgres(): Promise<void> {
     results.postgres = { skipped: unreachable };
     return;
   }
-  const p = await postgresBench(ROOT, tmp);
+  const p = await postgresBench(tmp);
   rows.push([
     `PostgreSQL floor: plain multi-row INSERT, same table & rows (ev/s)`,
     fmt(p.floor),

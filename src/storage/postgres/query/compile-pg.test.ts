@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VeritrailError } from '../../../core/errors.js';
 import { parseQuery, type QueryNode } from '../../../core/query/index.js';
+import { EXAMPLE_EVENTS } from '../../../core/query/test-support/examples.js';
 import { openEventsDb, sqlPositions } from '../../sqlite/query/test-support/events-db.js';
 import { pgAvailability, pgSuiteName } from '../test-support/pg-test.js';
 import { compilePgWhere, pgDocLateral } from './compile-pg.js';
@@ -13,36 +14,7 @@ import {
 } from './test-support/events-pg.js';
 
 /** The examples of src/storage/sqlite/query/compile-sql.test.ts. */
-const base = {
-  tenant: 'default',
-  category: 'authentication',
-  outcome: 'success',
-  severity: 'info',
-  occurred_at: '2024-01-01T00:00:00Z',
-  received_at: '2024-01-01T00:00:01Z',
-};
-const EVENTS = [
-  {
-    ...base,
-    id: 'e1',
-    action: 'user.login',
-    actor: { id: 'alice', roles: ['admin', 'ops'] },
-    source: { ip: '10.0.0.1' },
-    metadata: { a: [{ b: [['deep']] }] },
-  },
-  {
-    ...base,
-    id: 'e2',
-    action: 'invoice.delete',
-    outcome: 'failure',
-    actor: { id: 'bob', privileged: true },
-    targets: [{ id: 'inv-1', data_class: ['pci'], changes: [{ field: 'email' }] }],
-    source: { ip: '::ffff:10.0.0.2' },
-    observer: { service: 'api', seq: 7 },
-    occurred_at: '2024-01-02T10:00:00+02:00',
-  },
-  { ...base, id: 'e[3]', action: 'User.Login', actor: { id: 'carol', name: 'Ünïcode Café' } },
-];
+const EVENTS = EXAMPLE_EVENTS;
 const TENANT = 1;
 
 describe('compilePgWhere (no database)', () => {

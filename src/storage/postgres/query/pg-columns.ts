@@ -13,20 +13,10 @@ import { hasWildcard, literalOf, type IpRange, type Pattern } from '../../../cor
 import { pgSql, type PgSql } from './pg-fragment.js';
 import { likePrefixRange, toLike } from './pg-like.js';
 
-/** Fields stored in their own NOT NULL text columns. */
-export const PG_COLUMNS: ReadonlyMap<string, string> = new Map([
-  ['id', 'id'],
-  ['action', 'action'],
-  ['actor.id', 'actor_id'],
-  ['outcome', 'outcome'],
-  ['category', 'category'],
-  ['severity', 'severity'],
-]);
-/** Range terms on times compare epoch milliseconds (parseTimestampMs at append). */
-export const PG_TIME_COLUMNS: ReadonlyMap<string, string> = new Map([
-  ['occurred_at', 'occurred_ms'],
-  ['received_at', 'received_ms'],
-]);
+export {
+  TEXT_COLUMNS as PG_COLUMNS,
+  TIME_COLUMNS as PG_TIME_COLUMNS,
+} from '../../query-columns.js';
 
 /** Equality or glob on a text column. */
 export function columnMatch(c: PgSql, pattern: Pattern): PgSql {

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { VeritrailError } from '../../../core/errors.js';
 import { parseQuery } from '../../../core/query/index.js';
+import { EXAMPLE_EVENTS } from '../../../core/query/test-support/examples.js';
 import { compileSqliteWhere, SQLITE_TENANT_PATH } from './compile-sql.js';
 import {
   EVENTS_DDL,
@@ -10,36 +11,7 @@ import {
   sqlPositions,
 } from './test-support/events-db.js';
 
-const base = {
-  tenant: 'default',
-  category: 'authentication',
-  outcome: 'success',
-  severity: 'info',
-  occurred_at: '2024-01-01T00:00:00Z',
-  received_at: '2024-01-01T00:00:01Z',
-};
-const EVENTS = [
-  {
-    ...base,
-    id: 'e1',
-    action: 'user.login',
-    actor: { id: 'alice', roles: ['admin', 'ops'] },
-    source: { ip: '10.0.0.1' },
-    metadata: { a: [{ b: [['deep']] }] },
-  },
-  {
-    ...base,
-    id: 'e2',
-    action: 'invoice.delete',
-    outcome: 'failure',
-    actor: { id: 'bob', privileged: true },
-    targets: [{ id: 'inv-1', data_class: ['pci'], changes: [{ field: 'email' }] }],
-    source: { ip: '::ffff:10.0.0.2' },
-    observer: { service: 'api', seq: 7 },
-    occurred_at: '2024-01-02T10:00:00+02:00',
-  },
-  { ...base, id: 'e[3]', action: 'User.Login', actor: { id: 'carol', name: 'Ünïcode Café' } },
-];
+const EVENTS = EXAMPLE_EVENTS;
 
 /** Both engines, so every example here is also an agreement check. */
 function ids(q: string): string[] {

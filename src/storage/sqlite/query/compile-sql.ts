@@ -28,25 +28,16 @@ import {
 import { joinSql, sql, trusted, type Sql } from './sql-fragment.js';
 import { existsLeaf, matchLeaf, opSql, seqLeaf, toGlob } from './sql-leaf.js';
 import { jsonFieldSql } from './sql-sources.js';
+import { TEXT_COLUMNS, TIME_COLUMNS } from '../../query-columns.js';
 
 export interface SqlWhere {
   readonly sql: string;
   readonly params: unknown[];
 }
 
-/** Fields stored in their own NOT NULL columns, written from the event at append. */
-export const SQLITE_COLUMNS: ReadonlyMap<string, string> = new Map([
-  ['id', 'id'],
-  ['action', 'action'],
-  ['actor.id', 'actor_id'],
-  ['outcome', 'outcome'],
-  ['category', 'category'],
-  ['severity', 'severity'],
-]);
-export const SQLITE_TIME_COLUMNS: ReadonlyMap<string, string> = new Map([
-  ['occurred_at', 'occurred_ms'],
-  ['received_at', 'received_ms'],
-]);
+export const SQLITE_COLUMNS = TEXT_COLUMNS;
+export const SQLITE_TIME_COLUMNS = TIME_COLUMNS;
+
 /**
  * `tenant:` compares the event JSON's own `tenant` field, not `tenant_id`: the table keys logs by
  * an integer id the query language does not know. Scoping a search to a log stays the caller's
