@@ -244,7 +244,13 @@ describe.skipIf(!pgUp.ok)(pgSuiteName('veritrail migrate and --db', pgUp), () =>
     expect(wrong.stderr).toMatch(/must start with postgres:\/\//);
     const badSchema = await run(['migrate', '--db', 'postgres://127.0.0.1/db?schema=Bad-Name']);
     expect(badSchema.stderr).toMatch(/invalid schema name/);
-    const down = await run(['verify', '--data', keyDir, '--db', 'postgres://u:s3cret@127.0.0.1:1/db']);
+    const down = await run([
+      'verify',
+      '--data',
+      keyDir,
+      '--db',
+      'postgres://u:s3cret@127.0.0.1:1/db',
+    ]);
     expect(down.code).not.toBe(0);
     expect(down.stderr).toMatch(/PostgreSQL: connecting/);
     expect(down.stderr).not.toContain('s3cret');
