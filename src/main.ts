@@ -214,6 +214,7 @@ export async function startServer(
       logger: config.logRequests,
       version: VERSION,
       rateLimitPerMinute: config.rateLimit,
+      metricsPublic: config.metricsPublic,
       ...(tls ? { tls } : {}),
     });
     await app.listen({ port: config.port, host: config.host });

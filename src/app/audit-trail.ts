@@ -13,6 +13,7 @@ export type AuditAction =
   | 'audit.search'
   | 'audit.read'
   | 'audit.export'
+  | 'audit.stream'
   | 'audit.entries_read'
   | 'admin.key_create'
   | 'admin.key_revoke';

@@ -36,6 +36,11 @@ export class GroupCommit {
     private readonly maxQueued = 100_000,
   ) {}
 
+  /** Events waiting to be handed to the store (not those already committing): a gauge. */
+  get queuedEvents(): number {
+    return this.queued;
+  }
+
   append(batch: readonly AppendInput[]): Promise<Appended[]> {
     if (batch.length === 0) return Promise.resolve([]);
     if (this.queued + batch.length > this.maxQueued) {

@@ -15,14 +15,21 @@ import {
 import { VeritrailError, type Issue } from '../core/errors.js';
 import { randomBytes } from '../core/crypto.js';
 import type { GroupCommit } from './group-commit.js';
+import type { IngestOutcome } from './metrics.js';
 import type { AppendInput, Appended, Clock } from './ports.js';
 import { authorize, homeTenant, SYSTEM_TENANT, type Principal } from './principal.js';
 
 export interface IngestDeps {
-  readonly commit: GroupCommit;
+  /** The group commit, or a wrapper of it (metrics time each batch). */
+  readonly commit: Pick<GroupCommit, 'append'>;
   readonly clock: Clock;
   /** Called with every committed new event, after the commit (the event bus). */
   readonly onAppended?: (events: readonly { event: StoredEvent; seq: number }[]) => void;
+  /**
+   * Called once per `ingest` request: `rejected` when it is refused before the store (invalid,
+   * too many events, tenant not allowed), `failed` when the commit fails, `ok` otherwise.
+   */
+  readonly onOutcome?: (outcome: IngestOutcome) => void;
 }
 
 export class Ingest {
@@ -37,6 +44,30 @@ export class Ingest {
     principal: Principal,
     pathPrefix = 'events',
   ): Promise<Appended[]> {
+    let batch: AppendInput[];
+    try {
+      batch = this.prepare(inputs, principal, pathPrefix);
+    } catch (e) {
+      // A refusal is a VeritrailError; anything else here is a bug, answered 500.
+      this.deps.onOutcome?.(e instanceof VeritrailError ? 'rejected' : 'failed');
+      throw e;
+    }
+    try {
+      const appended = await this.commitBatch(batch);
+      this.deps.onOutcome?.('ok');
+      return appended;
+    } catch (e) {
+      this.deps.onOutcome?.('failed');
+      throw e;
+    }
+  }
+
+  /** Validates, normalises, commits to (salts and hashes) and authorises: no I/O. */
+  private prepare(
+    inputs: readonly unknown[],
+    principal: Principal,
+    pathPrefix: string,
+  ): AppendInput[] {
     if (inputs.length === 0)
       throw new VeritrailError('validation_failed', 'no events given', [
         { path: pathPrefix, message: 'must contain at least one event' },
@@ -103,7 +134,7 @@ export class Ingest {
         );
       authorize(principal, tenant, 'ingest');
     }
-    return this.commitBatch(batch);
+    return batch;
   }
 
   /** Appends already-valid events (the server's own audit records use this directly). */

@@ -15,6 +15,8 @@ const bad = (field: string, message: string) =>
 export interface LedgerOptions {
   /** Checkpoint origin is `<originPrefix>/<tenant>` (C2SP tlog-checkpoint). */
   readonly originPrefix: string;
+  /** Called after each new checkpoint is signed and stored (metrics). */
+  readonly onSigned?: (cp: StoredCheckpoint) => void;
 }
 
 export class Ledger {
@@ -53,6 +55,7 @@ export class Ledger {
       createdAt: this.clock.now().toISOString(),
     };
     await this.checkpoints.add(cp);
+    this.opts.onSigned?.(cp);
     return cp;
   }
 

@@ -49,3 +49,15 @@ export function authorize(p: Principal, tenant: string, scope: Scope): void {
     throw new VeritrailError('forbidden', `this API key lacks the "${scope}" scope`);
   }
 }
+
+/**
+ * Operator data that spans tenants (metrics name every log and its size): the admin token
+ * only. A tenant's keys never see other tenants, not even their names.
+ */
+export function authorizeOperator(p: Principal): void {
+  if (p.kind === 'admin') return;
+  throw new VeritrailError(
+    'forbidden',
+    'metrics span every tenant: they need the admin token (or serve --metrics-public)',
+  );
+}

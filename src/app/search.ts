@@ -44,6 +44,23 @@ export function decodeCursor(c: string): SearchPosition {
   return { occurredMs: Number(m[1]), seq: Number(m[2]) };
 }
 
+/**
+ * What a principal may read of a log: a tenant's admins may read the `_system` entries that
+ * name their tenant; everyone else needs `read` on the tenant itself. Searches and live streams
+ * both go through here.
+ */
+export function readScope(p: Principal, tenant: string, query: QueryNode): QueryNode {
+  if (tenant === SYSTEM_TENANT && p.kind === 'key') {
+    authorize(p, p.tenant, 'admin');
+    return {
+      type: 'and',
+      children: [query, parseQuery(`targets.id:${JSON.stringify(p.tenant)}`)],
+    };
+  }
+  authorize(p, tenant, 'read');
+  return query;
+}
+
 export class Search {
   constructor(
     private readonly store: EventStore,
@@ -60,7 +77,7 @@ export class Search {
     if (sinceMs !== undefined && untilMs !== undefined && sinceMs > untilMs)
       throw bad('until', 'must not be before since');
     const after = req.cursor === undefined ? undefined : decodeCursor(req.cursor);
-    query = this.scope(p, req.tenant, query);
+    query = readScope(p, req.tenant, query);
     await this.audit.record(p, 'audit.search', req.tenant, {
       q: req.q ?? '',
       since: req.since ?? null,
@@ -81,22 +98,6 @@ export class Search {
       events: page.map((r) => ({ ...r.event!, seq: r.seq })),
       next_cursor: last ? encodeCursor(last) : null,
     };
-  }
-
-  /**
-   * A tenant's admins may read the `_system` entries that name their tenant; everyone else
-   * needs `read` on the tenant itself.
-   */
-  private scope(p: Principal, tenant: string, query: QueryNode): QueryNode {
-    if (tenant === SYSTEM_TENANT && p.kind === 'key') {
-      authorize(p, p.tenant, 'admin');
-      return {
-        type: 'and',
-        children: [query, parseQuery(`targets.id:${JSON.stringify(p.tenant)}`)],
-      };
-    }
-    authorize(p, tenant, 'read');
-    return query;
   }
 
   async read(p: Principal, tenant: string, id: string) {

@@ -10,6 +10,9 @@ import { Ingest } from './ingest.js';
 import { ApiKeys, hashToken } from './keys.js';
 import { Ledger } from './ledger.js';
 import { LogWatch } from './log-watch.js';
+import { Metrics } from './metrics.js';
+import { LogFeeds, type LogFeedOptions } from './log-feed.js';
+import { LiveStreams, type LiveStreamOptions } from './live-stream.js';
 import type { Clock, Signer, Store } from './ports.js';
 import { Search } from './search.js';
 import { verifyTenant, type TenantVerification } from './verify.js';
@@ -26,6 +29,8 @@ export interface ServicesOptions {
   /** Admin token from the environment; otherwise the stored hash of a generated one is used. */
   readonly adminToken?: string;
   readonly onBackgroundError?: (e: unknown) => void;
+  /** Live streams: heartbeat, client cap, feed cache and poll interval. */
+  readonly stream?: LiveStreamOptions & LogFeedOptions;
 }
 
 export type Services = ReturnType<typeof createServices>;
@@ -33,8 +38,15 @@ export type Services = ReturnType<typeof createServices>;
 export function createServices(opts: ServicesOptions) {
   const clock = opts.clock ?? { now: () => new Date() };
   const { store } = opts;
+  const commit = new GroupCommit(store.events);
+  const metrics = new Metrics({
+    events: store.events,
+    coordination: store.coordination,
+    queuedEvents: () => commit.queuedEvents,
+  });
   const ledger = new Ledger(store.events, store.checkpoints, opts.signer, clock, {
     originPrefix: opts.originPrefix ?? 'localhost/veritrail',
+    onSigned: () => metrics.checkpointSigned(),
   });
   const job = new CheckpointJob(
     ledger,
@@ -43,14 +55,17 @@ export function createServices(opts: ServicesOptions) {
     opts.checkpointIntervalMs ?? 1000,
     opts.onBackgroundError ?? (() => {}),
   );
-  const commit = new GroupCommit(store.events);
   const watch = new LogWatch(store.coordination);
   const ingest = new Ingest({
-    commit,
+    // Timed from entering the group commit to the durable commit; counts new and duplicates.
+    commit: metrics.instrumentAppend(commit),
     clock,
     onAppended: (events) => watch.appended(events),
+    onOutcome: (outcome) => metrics.ingestRequest(outcome),
   });
   const audit = new AuditTrail(ingest, clock);
+  const feeds = new LogFeeds(store.events, watch, opts.stream);
+  const streams = new LiveStreams(store.events, feeds, audit, opts.stream);
   // The stored admin-token hash is written once and never changes: read it once it exists,
   // not on every authenticated request.
   let adminHash = opts.adminToken === undefined ? undefined : hashToken(opts.adminToken);
@@ -65,12 +80,14 @@ export function createServices(opts: ServicesOptions) {
     clock,
     ledger,
     commit,
+    metrics,
     ingest,
     audit,
     keys,
     checkpointJob: job,
     watch,
     search: new Search(store.events, audit),
+    streams,
     exports: new ExportBundles(store.events, ledger, audit),
     async verify(tenants?: readonly string[]): Promise<TenantVerification[]> {
       const all = tenants ?? (await store.events.tenants());
@@ -87,6 +104,7 @@ export function createServices(opts: ServicesOptions) {
       return out;
     },
     async close(): Promise<void> {
+      feeds.close();
       await job.stop();
       await store.close();
     },

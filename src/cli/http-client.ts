@@ -3,6 +3,8 @@ import { VeritrailError, type ErrorCode, type Issue } from '../core/errors.js';
 
 export interface Client {
   readonly url: string;
+  /** The bearer token sent, if any (streams authenticate their own connections with it). */
+  readonly token: string | undefined;
   request<T>(method: string, path: string, body?: unknown): Promise<T>;
   text(path: string): Promise<string>;
 }
@@ -37,6 +39,7 @@ export function createClient(url: string, token: string | undefined): Client {
   };
   return {
     url: base,
+    token,
     async request<T>(method: string, path: string, body?: unknown) {
       const res = await call(method, path, body);
       return (res.status === 204 ? undefined : await res.json()) as T;

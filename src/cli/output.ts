@@ -5,6 +5,8 @@ export interface Output {
   readonly json: boolean;
   /** A result: JSON document with --json, else the human rendering. */
   result(value: unknown, human: () => string): void;
+  /** One record of a stream: a compact JSON line with --json (JSONL), else the human line. */
+  record(value: unknown, human: () => string): void;
   /** Progress and notices for people (stderr, so stdout stays clean for pipes). */
   info(line: string): void;
   error(message: string, details?: readonly Issue[], code?: string): void;
@@ -15,6 +17,9 @@ export function createOutput(json: boolean): Output {
     json,
     result(value, human) {
       process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${human()}\n`);
+    },
+    record(value, human) {
+      process.stdout.write(json ? `${JSON.stringify(value)}\n` : `${human()}\n`);
     },
     info(line) {
       if (!json) process.stderr.write(`${line}\n`);

@@ -6,6 +6,7 @@ import { clientCommands } from './commands/client.js';
 import { keysCommand } from './commands/keys.js';
 import { migrateCommand } from './commands/migrate.js';
 import { serveCommand } from './commands/serve.js';
+import { tailCommand } from './commands/tail.js';
 import { verifyCommands } from './commands/verify.js';
 import { EXIT, exitCodeOf } from './exit-codes.js';
 import { createOutput, type Output } from './output.js';
@@ -21,6 +22,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
   serveCommand(program, out);
   keysCommand(program, out);
   clientCommands(program, out);
+  tailCommand(program, out);
   verifyCommands(program, out);
   migrateCommand(program, out);
   for (const c of program.commands) c.exitOverride();

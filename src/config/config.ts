@@ -36,6 +36,13 @@ export const configSchema = z.strictObject({
   /** PEM files: with both, the server speaks HTTPS. */
   tlsCert: z.string().min(1).optional(),
   tlsKey: z.string().min(1).optional(),
+  /** GET /metrics without a token. A flag (boolean) or the environment (true/false/1/0). */
+  metricsPublic: z
+    .preprocess(
+      (v) => (typeof v === 'boolean' ? String(v) : v),
+      z.stringbool({ truthy: ['true', '1'], falsy: ['false', '0'] }),
+    )
+    .default(false),
 });
 
 export type Config = z.output<typeof configSchema>;
@@ -52,6 +59,7 @@ const ENV: Record<string, keyof Config> = {
   VERITRAIL_RATE_LIMIT: 'rateLimit',
   VERITRAIL_TLS_CERT: 'tlsCert',
   VERITRAIL_TLS_KEY: 'tlsKey',
+  VERITRAIL_METRICS_PUBLIC: 'metricsPublic',
 };
 
 export function fromEnv(

@@ -451,6 +451,8 @@ describe('every error path answers with the documented body', () => {
       { method: 'GET', url: '/v1/keys?tenant=globex', headers: auth(acmeAdmin) },
       { method: 'DELETE', url: '/v1/keys/nope', headers: auth(ADMIN) },
       { method: 'GET', url: '/v1/keys', headers: { authorization: 'Basic abc' } },
+      { method: 'GET', url: '/metrics' },
+      { method: 'GET', url: '/metrics', headers: auth(ingestKey) },
     ];
     for (const c of cases) {
       const r = await t.app.inject({

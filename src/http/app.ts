@@ -1,6 +1,7 @@
 /**
  * The HTTP API, built without listening (CONVENTIONS.md: `buildApp(deps)`, tested with
- * `inject()`). Every route but /healthz, /openapi.json and the public key authenticates.
+ * `inject()`). Every route but /healthz, /openapi.json and the public key authenticates, and
+ * /metrics too unless `metricsPublic`.
  */
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
@@ -13,9 +14,13 @@ import { errorBody, fromFramework, statusOf } from './errors.js';
 import { eventRoutes } from './routes/events.js';
 import { keyRoutes } from './routes/keys.js';
 import { logRoutes } from './routes/logs.js';
+import { metricsRoutes } from './routes/metrics.js';
+import { streamRoutes, type StreamRouteOptions } from './routes/stream.js';
 
 export interface AppOptions {
   readonly services: Services;
+  /** Live streams: unread bytes allowed per client, and how long it may stall. */
+  readonly stream?: StreamRouteOptions;
   /** Largest request body in bytes (default 16 MiB: a full batch of large imported records). */
   readonly bodyLimit?: number;
   /** Log requests (pino to stdout). Authorization headers are redacted. */
@@ -25,6 +30,11 @@ export interface AppOptions {
   readonly rateLimitPerMinute?: number;
   /** PEM certificate and key: serve HTTPS. */
   readonly tls?: { readonly cert: string | Buffer; readonly key: string | Buffer };
+  /**
+   * GET /metrics without a token (default false: the admin token or an admin-scope key). For
+   * scrapers that cannot send a bearer token, with /metrics on an internal network.
+   */
+  readonly metricsPublic?: boolean;
 }
 
 const PUBLIC = new Set(['/healthz', '/openapi.json']);
@@ -129,8 +139,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     },
   );
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
+  metricsRoutes(app, s, { public: opts.metricsPublic ?? false });
   eventRoutes(app, s);
   logRoutes(app, s);
+  streamRoutes(app, s, opts.stream);
   keyRoutes(app, s);
   return app;
 }

@@ -8,6 +8,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { EventSource } from 'eventsource';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   adminQuery,
@@ -272,3 +273,34 @@ function PG_URL_WITH_SCHEMA(schema: string): string {
   u.searchParams.set('schema', schema);
   return u.toString();
 }
+
+describe.skipIf(!pgUp.ok)(pgSuiteName('live stream across processes', pgUp), () => {
+  it('a client connected to process A receives, in order, the events appended through B', async () => {
+    const db = await createTestSchema('vt_stream');
+    schemas.push(db);
+    const data = join(dir, 's');
+    const env = { VERITRAIL_ADMIN_TOKEN: ADMIN, VERITRAIL_DATABASE_URL: db.url };
+    const [a, b] = await Promise.all([serve(['--data', data], env), serve(['--data', data], env)]);
+    const got: number[] = [];
+    const es = new EventSource(`${a.url}/v1/stream?tenant=shop&after=-1`, {
+      fetch: (input, init) =>
+        fetch(input, { ...init, headers: { ...init.headers, authorization: `Bearer ${ADMIN}` } }),
+    });
+    es.addEventListener('message', (m) =>
+      got.push((JSON.parse(m.data as string) as { seq: number }).seq),
+    );
+    try {
+      const acked = new Map<string, [string, number]>();
+      const p = producer(b, 'remote', acked);
+      await until(() => acked.size >= 2000, 60_000);
+      p.stop();
+      await p.done;
+      const shop = [...acked.values()].filter(([t]) => t === 'shop').length;
+      await until(() => got.length >= shop, 30_000);
+      expect(got).toEqual(Array.from({ length: shop }, (_, i) => i));
+    } finally {
+      es.close();
+      await Promise.all([a.stop(), b.stop()]);
+    }
+  });
+});

@@ -9,17 +9,17 @@ import type { StoredEvent } from '../../core/event/index.js';
 import { createClient, type Client } from '../http-client.js';
 import { table, type Output } from '../output.js';
 
-interface Conn {
+export interface Conn {
   url?: string;
   token?: string;
 }
 
-const connect = (o: Conn): Client => {
+export const connect = (o: Conn): Client => {
   const env = clientEnv();
   return createClient(o.url ?? env.url ?? 'http://127.0.0.1:8080', o.token ?? env.token);
 };
 
-const withConn = (c: Command) =>
+export const withConn = (c: Command) =>
   c
     .option('--url <url>', 'server URL (env VERITRAIL_URL)')
     .option('--token <token>', 'API key or admin token (env VERITRAIL_TOKEN)');

@@ -22,6 +22,10 @@ export function serveCommand(program: Command, out: () => Output): void {
     )
     .option('--tls-cert <file>', 'PEM certificate: serve HTTPS (env VERITRAIL_TLS_CERT)')
     .option('--tls-key <file>', 'PEM private key for --tls-cert (env VERITRAIL_TLS_KEY)')
+    .option(
+      '--metrics-public',
+      'serve GET /metrics without a token (env VERITRAIL_METRICS_PUBLIC=true|false|1|0)',
+    )
     .action(
       async (o: {
         data?: string;
@@ -33,6 +37,7 @@ export function serveCommand(program: Command, out: () => Output): void {
         rateLimit?: string;
         tlsCert?: string;
         tlsKey?: string;
+        metricsPublic?: boolean;
       }) => {
         const config = loadConfig({
           dataDir: o.data,
@@ -43,6 +48,7 @@ export function serveCommand(program: Command, out: () => Output): void {
           rateLimit: o.rateLimit,
           tlsCert: o.tlsCert,
           tlsKey: o.tlsKey,
+          metricsPublic: o.metricsPublic,
         });
         const o_ = out();
         const server = await startServer(config, {

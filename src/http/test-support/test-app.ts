@@ -18,7 +18,7 @@ export interface TestApp {
 }
 
 export async function testApp(
-  opts: { bodyLimit?: number; rateLimitPerMinute?: number } = {},
+  opts: { bodyLimit?: number; rateLimitPerMinute?: number; metricsPublic?: boolean } = {},
 ): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'veritrail-http-'));
   const services = createServices({
@@ -30,6 +30,7 @@ export async function testApp(
     services,
     rateLimitPerMinute: opts.rateLimitPerMinute ?? 0,
     ...(opts.bodyLimit ? { bodyLimit: opts.bodyLimit } : {}),
+    ...(opts.metricsPublic ? { metricsPublic: true } : {}),
   });
   return {
     app,
