@@ -62,6 +62,16 @@ export class LiveStreams {
     return this.open_;
   }
 
+  /** Where each open stream stands: its log's feed and the last seq it has passed. */
+  private readonly positions = new Set<{ feed: LogFeed; cursor: number }>();
+
+  /** Entries the furthest-behind client has yet to be sent (0 with no clients). */
+  maxLag(): number {
+    let lag = 0;
+    for (const p of this.positions) lag = Math.max(lag, p.feed.size - 1 - p.cursor);
+    return lag;
+  }
+
   /** Checks, authorizes and records the stream's opening; data flows from `items`. */
   async open(p: Principal, req: StreamRequest): Promise<Subscription> {
     const match = compileMatcher(readScope(p, req.tenant, parseQuery(req.q ?? '')));
@@ -92,6 +102,8 @@ export class LiveStreams {
     this.open_++;
     this.onClients(this.open_);
     const { feed, leave } = await this.feeds.join(tenant);
+    const at = { feed, cursor: after };
+    this.positions.add(at);
     let cursor = after;
     let quietSince = Date.now();
     try {
@@ -104,6 +116,7 @@ export class LiveStreams {
           }
           for (const r of rows) {
             cursor = r.seq;
+            at.cursor = cursor;
             if (r.event !== null && match(r.event)) {
               yield { kind: 'event', seq: r.seq, event: r.event };
               quietSince = Date.now();
@@ -120,6 +133,7 @@ export class LiveStreams {
         await wait(feed, cursor, this.heartbeatMs - quiet, signal);
       }
     } finally {
+      this.positions.delete(at);
       leave();
       this.open_--;
       this.onClients(this.open_);

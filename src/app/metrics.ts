@@ -120,10 +120,15 @@ export class Metrics {
       help: 'Clients connected to live event streams',
       registers,
     });
+    const lag = () => this.lagSource;
     this.streamLag = new Gauge({
       name: 'veritrail_stream_delivery_lag_events',
-      help: 'Committed events that live stream delivery is behind by (set by the stream code)',
+      help: 'Committed entries the furthest-behind live stream client has yet to be sent',
       registers,
+      collect() {
+        const source = lag();
+        if (source) this.set(source());
+      },
     });
     this.alerts = new Counter({
       name: 'veritrail_alerts_total',
@@ -164,8 +169,11 @@ export class Metrics {
     this.streamClients.inc(delta);
   }
 
-  setStreamLag(events: number): void {
-    this.streamLag.set(events);
+  private lagSource: (() => number) | undefined;
+
+  /** Reads the stream lag on each scrape from `source` (the live streams). */
+  readStreamLag(source: () => number): void {
+    this.lagSource = source;
   }
 
   alertRaised(severity: AlertSeverity): void {

@@ -65,7 +65,12 @@ export function createServices(opts: ServicesOptions) {
   });
   const audit = new AuditTrail(ingest, clock);
   const feeds = new LogFeeds(store.events, watch, opts.stream);
-  const streams = new LiveStreams(store.events, feeds, audit, opts.stream);
+  let streamClients = 0;
+  const streams = new LiveStreams(store.events, feeds, audit, opts.stream, (open) => {
+    metrics.streamClientsChanged(open - streamClients);
+    streamClients = open;
+  });
+  metrics.readStreamLag(() => streams.maxLag());
   // The stored admin-token hash is written once and never changes: read it once it exists,
   // not on every authenticated request.
   let adminHash = opts.adminToken === undefined ? undefined : hashToken(opts.adminToken);

@@ -217,6 +217,21 @@ describe('GET /v1/stream', () => {
     });
   });
 
+  it('counts connected clients and their lag in the metrics', async () => {
+    const l = await live();
+    await send(l, [ev(0)]);
+    const scrape = async () =>
+      (await l.app.inject({ method: 'GET', url: '/metrics', headers })).body;
+    const c = client(l, 'tenant=acme');
+    await c.opened;
+    await until(() => l.services.streams.clients === 1);
+    expect(await scrape()).toMatch(/^veritrail_stream_clients 1$/m);
+    expect(await scrape()).toMatch(/^veritrail_stream_delivery_lag_events 0$/m);
+    c.es.close();
+    await until(() => l.services.streams.clients === 0, 5000);
+    expect(await scrape()).toMatch(/^veritrail_stream_clients 0$/m);
+  });
+
   it('a client that stops reading is told to resume and cut off; ingest carries on', async () => {
     const l = await live({ bufferBytes: 64 * 1024, stallMs: 300 });
     const { request } = await import('node:http');
