@@ -4,6 +4,7 @@
  *   BENCH_EVENTS   events per ingest run (default 1,000,000)
  *   BENCH_CLIENTS  concurrent HTTP clients / library callers (default 4)
  *   BENCH_ONLY=postgres  only the PostgreSQL figures (bench/pg.ts); BENCH_PG=0 skips them
+ *   BENCH_ONLY=stream    only the live stream figures (bench/stream.ts)
  *   BENCH_PROF=DIR  the benchmarked servers write CPU profiles (--cpu-prof) to DIR
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,6 +17,7 @@ import { openSqliteStore } from '../src/storage/sqlite/sqlite-store.js';
 import { floorInsert } from './floor.js';
 import { ADMIN, ROOT, startServer } from './server.js';
 import { pgReachable, postgresBench } from './pg.js';
+import { streamBench } from './stream.js';
 import { latencies, printTable } from './stats.js';
 import { benchEvent, SPAN_MS, T0, USERS } from './workload.js';
 
@@ -104,6 +106,32 @@ async function timeIt(
   return latencies(xs);
 }
 
+/** Live stream figures (bench/stream.ts). */
+async function streams(): Promise<void> {
+  const f = await streamBench(tmp);
+  rows.push([
+    `ingest, HTTP, no stream client (${fmt(f.events)} events) (ev/s)`,
+    fmt(f.none),
+    '1.00',
+  ]);
+  rows.push([
+    'ingest, HTTP, 20 stream clients following the log (ev/s)',
+    fmt(f.twenty),
+    `${(f.twenty / f.none).toFixed(2)} (target ≥ 0.90)`,
+  ]);
+  rows.push([
+    'ingest, HTTP, 20 stream clients + 1 that never reads (ev/s)',
+    fmt(f.twentyAndStalled),
+    `${(f.twentyAndStalled / f.none).toFixed(2)} (target ≥ 0.90)`,
+  ]);
+  rows.push([
+    `201 → SSE message at 20 clients, 5,000 ev/s (p50 / p99 ms, ${fmt(f.latency.n)} samples)`,
+    `${f.latency.p50.toFixed(1)} / ${f.latency.p99.toFixed(1)}`,
+    'p99 < 50 ms',
+  ]);
+  results.stream = f;
+}
+
 /** PostgreSQL figures (bench/pg.ts), or a row saying why they were skipped. */
 async function postgres(): Promise<void> {
   const unreachable = process.env.BENCH_PG === '0' ? 'BENCH_PG=0' : await pgReachable();
@@ -139,6 +167,12 @@ async function postgres(): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  if (process.env.BENCH_ONLY === 'stream') {
+    await streams();
+    printTable(rows);
+    rmSync(tmp, { recursive: true, force: true });
+    return;
+  }
   if (process.env.BENCH_ONLY === 'postgres') {
     await postgres();
     printTable(rows);
@@ -277,6 +311,7 @@ async function main(): Promise<void> {
   results.verify_events_per_s = vrate;
   await s.close();
 
+  await streams();
   await postgres();
   printTable(rows);
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });

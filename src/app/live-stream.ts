@@ -10,7 +10,7 @@ import { VeritrailError } from '../core/errors.js';
 import { compileMatcher, parseQuery, type EventMatcher } from '../core/query/index.js';
 import type { AuditTrail } from './audit-trail.js';
 import type { LogFeed, LogFeeds } from './log-feed.js';
-import type { EventStore } from './ports.js';
+import type { EventStore, StoredRecord } from './ports.js';
 import type { Principal } from './principal.js';
 import { readScope } from './search.js';
 
@@ -21,9 +21,20 @@ export interface StreamRequest {
   readonly after?: number;
 }
 
-/** An event to send, or (when nothing matched for a while) the position reached so far. */
+/** One matching entry: its stored record is shared by every stream on the log. */
+export interface StreamEvent {
+  readonly seq: number;
+  readonly event: StoredEvent;
+  /** A key for per-entry caches (the same object for every stream that sends it). */
+  readonly record: StoredRecord;
+}
+
+/**
+ * Matching events in log order (as many as one read found: a transport writes them at once),
+ * or, when nothing matched for a while, the position reached so far.
+ */
 export type StreamItem =
-  | { readonly kind: 'event'; readonly seq: number; readonly event: StoredEvent }
+  | { readonly kind: 'events'; readonly seq: number; readonly events: readonly StreamEvent[] }
   | { readonly kind: 'position'; readonly seq: number };
 
 export interface LiveStreamOptions {
@@ -114,14 +125,16 @@ export class LiveStreams {
             await wait(feed, cursor, this.feeds.pollMs, signal);
             continue;
           }
-          for (const r of rows) {
-            cursor = r.seq;
-            at.cursor = cursor;
-            if (r.event !== null && match(r.event)) {
-              yield { kind: 'event', seq: r.seq, event: r.event };
-              quietSince = Date.now();
-            }
+          const events: StreamEvent[] = [];
+          for (const r of rows)
+            if (r.event !== null && match(r.event))
+              events.push({ seq: r.seq, event: r.event, record: r });
+          cursor = rows[rows.length - 1]!.seq;
+          if (events.length > 0) {
+            yield { kind: 'events', seq: events[events.length - 1]!.seq, events };
+            quietSince = Date.now();
           }
+          at.cursor = cursor;
           continue;
         }
         const quiet = Date.now() - quietSince;

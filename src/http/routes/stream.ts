@@ -10,7 +10,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ServerResponse } from 'node:http';
 import { homeTenant } from '../../app/principal.js';
-import type { StreamItem } from '../../app/live-stream.js';
+import type { StreamEvent, StreamItem } from '../../app/live-stream.js';
 import type { Services } from '../../app/services.js';
 import { VeritrailError } from '../../core/errors.js';
 import { principalOf } from '../auth.js';
@@ -23,13 +23,41 @@ export interface StreamRouteOptions {
   readonly stallMs?: number;
 }
 
-const frame = (item: StreamItem): string =>
-  item.kind === 'event'
-    ? `id: ${item.seq}\ndata: ${JSON.stringify({ ...item.event, seq: item.seq })}\n\n`
-    : position(item.seq);
+/**
+ * Each entry's frame is built once, however many streams send it: they share the log feed's
+ * records, so the caches are keyed by record and let go of them with the feed. The data is the
+ * stored canonical JSON with `seq` put first: no parse and stringify per entry.
+ */
+const frames = new WeakMap<object, string>();
+function frame(e: StreamEvent): string {
+  let f = frames.get(e.record);
+  if (f === undefined) {
+    const json = e.record.canonical ?? JSON.stringify(e.event);
+    f = `id: ${e.seq}\ndata: {"seq":${e.seq},${json.slice(1)}\n\n`;
+    frames.set(e.record, f);
+  }
+  return f;
+}
+
+/** Streams without a filter send the same runs of entries: each run is joined once. */
+const runs = new WeakMap<object, { last: object; n: number; text: string }>();
+
+/** One write per item: a read's worth of events goes out in one piece. */
+function chunk(item: StreamItem): string {
+  if (item.kind === 'position') return position(item.seq);
+  const first = item.events[0]!.record;
+  const last = item.events[item.events.length - 1]!.record;
+  const cached = runs.get(first);
+  if (cached?.last === last && cached.n === item.events.length) return cached.text;
+  const text = item.events.map(frame).join('');
+  runs.set(first, { last, n: item.events.length, text });
+  return text;
+}
 
 /** Where the stream stands: a named event (not `message`), which also moves Last-Event-ID on. */
-const position = (seq: number): string => `id: ${seq}\nevent: position\ndata: {"seq":${seq}}\n\n`;
+function position(seq: number): string {
+  return `id: ${seq}\nevent: position\ndata: {"seq":${seq}}\n\n`;
+}
 
 /** Resolves true once the socket drains, false after `ms` or when it closes. */
 function drained(res: ServerResponse, ms: number): Promise<boolean> {
@@ -116,7 +144,7 @@ export function streamRoutes(
       let sent = sub.after;
       try {
         for await (const item of sub.items(ac.signal)) {
-          res.write(frame(item));
+          res.write(chunk(item));
           sent = item.seq;
           if (res.writableLength > bufferBytes && !(await drained(res, stallMs))) {
             res.write(`event: resume\ndata: ${JSON.stringify({ after: sent })}\n\n`);

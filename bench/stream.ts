@@ -1,0 +1,154 @@
+/**
+ * Live streams in `npm run bench` (docs/benchmarks.md): on one `veritrail serve` (SQLite),
+ *  - HTTP ingest throughput with no stream client, with 20 clients following the log, and with
+ *    those 20 plus one client that never reads (same run, same server);
+ *  - latency from the 201 of POST /v1/events to the SSE message at each of 20 clients, while
+ *    events are sent at a steady 5,000 events/s.
+ * Clients read the raw SSE text and pick out `id:` lines (no JSON parsing), so the benchmark's
+ * own process stays light on a machine it shares with the server.
+ *   BENCH_STREAM_EVENTS  events per throughput run (default 100,000)
+ */
+import { request } from 'node:http';
+import { join } from 'node:path';
+import { ADMIN, startServer } from './server.js';
+import { latencies } from './stats.js';
+import { benchEvent } from './workload.js';
+
+const N = Number(process.env.BENCH_STREAM_EVENTS ?? 100_000);
+const PRODUCERS = 4;
+const BATCH = 500;
+const CLIENTS = 20;
+const headers = { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' };
+
+export interface StreamFigures {
+  readonly events: number;
+  readonly none: number;
+  readonly twenty: number;
+  readonly twentyAndStalled: number;
+  readonly latency: { readonly p50: number; readonly p99: number; readonly n: number };
+}
+
+/** A stream reader: calls `seen(seq, t)` for each message id, until `stop`. */
+/** `seen` undefined: the client reads and discards (throughput runs: a light client). */
+function follow(url: string, seen: ((seq: number, t: number) => void) | undefined, paused = false) {
+  let buf = '';
+  let opened!: () => void;
+  const ready = new Promise<void>((r) => (opened = r));
+  const req = request(`${url}/v1/stream?tenant=bench`, { headers }, (res) => {
+    opened(); // the stream's start position is fixed once the response has begun
+    if (paused) {
+      res.pause();
+      return;
+    }
+    if (!seen) {
+      res.resume();
+      return;
+    }
+    res.setEncoding('utf8');
+    res.on('data', (chunk: string) => {
+      const t = performance.now();
+      buf += chunk;
+      let at: number;
+      while ((at = buf.indexOf('\n\n')) >= 0) {
+        const frame = buf.slice(0, at);
+        buf = buf.slice(at + 2);
+        if (
+          frame.startsWith('id: ') &&
+          frame.includes('\ndata: {"') &&
+          !frame.includes('event: ')
+        ) {
+          seen(Number(frame.slice(4, frame.indexOf('\n'))), t);
+        }
+      }
+    });
+  });
+  req.on('error', () => {});
+  req.end();
+  return { ready, stop: () => req.destroy() };
+}
+
+async function ingest(url: string): Promise<number> {
+  const bodies = Array.from({ length: 20 }, (_, b) =>
+    JSON.stringify({
+      events: Array.from({ length: BATCH }, (_, k) => benchEvent(b * BATCH + k, N)),
+    }),
+  );
+  let sent = 0;
+  let b = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: PRODUCERS }, async () => {
+      while (sent < N) {
+        sent += BATCH;
+        const res = await fetch(`${url}/v1/events`, {
+          method: 'POST',
+          headers,
+          body: bodies[b++ % bodies.length]!,
+        });
+        if (res.status !== 201) throw new Error(`HTTP ${res.status}`);
+        await res.arrayBuffer();
+      }
+    }),
+  );
+  return sent / ((performance.now() - started) / 1000);
+}
+
+/** 5,000 events/s for `seconds`, in batches of 50 every 10 ms; latency at every client. */
+async function latency(url: string, seconds: number) {
+  // Per client: when each seq arrived. Per batch: its last seq and when its 201 arrived.
+  const arrivals = Array.from({ length: CLIENTS }, () => new Map<number, number>());
+  const clients = arrivals.map((seen) => follow(url, (seq, t) => seen.set(seq, t)));
+  await Promise.all(clients.map((c) => c.ready));
+  const acked: [number, number][] = [];
+  const start = performance.now();
+  const inFlight: Promise<void>[] = [];
+  for (let i = 0; performance.now() - start < seconds * 1000; i++) {
+    const wait = start + i * 10 - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const body = JSON.stringify({
+      events: Array.from({ length: 50 }, (_, k) => benchEvent(i * 50 + k, 1_000_000)),
+    });
+    inFlight.push(
+      (async () => {
+        const res = await fetch(`${url}/v1/events`, { method: 'POST', headers, body });
+        const t = performance.now();
+        const events = ((await res.json()) as { events: { seq: number }[] }).events;
+        acked.push([events[events.length - 1]!.seq, t]);
+      })(),
+    );
+  }
+  await Promise.all(inFlight);
+  await new Promise((r) => setTimeout(r, 1000));
+  for (const c of clients) c.stop();
+  const samples: number[] = [];
+  let missing = 0;
+  for (const [seq, t] of acked) {
+    for (const seen of arrivals) {
+      const at = seen.get(seq);
+      // A message can beat the 201 back to the producer: that is no latency at all.
+      if (at === undefined) missing++;
+      else samples.push(Math.max(0, at - t));
+    }
+  }
+  if (missing > 0) throw new Error(`${missing} (client, batch) messages never arrived`);
+  return latencies(samples);
+}
+
+export async function streamBench(tmp: string): Promise<StreamFigures> {
+  const server = await startServer(join(tmp, 'stream'));
+  try {
+    const none = await ingest(server.url);
+    const readers = Array.from({ length: CLIENTS }, () => follow(server.url, undefined));
+    await Promise.all(readers.map((r) => r.ready));
+    const twenty = await ingest(server.url);
+    const stalled = follow(server.url, undefined, true);
+    await stalled.ready;
+    const twentyAndStalled = await ingest(server.url);
+    stalled.stop();
+    for (const r of readers) r.stop();
+    const lat = await latency(server.url, 10);
+    return { events: N, none, twenty, twentyAndStalled, latency: lat };
+  } finally {
+    await server.stop();
+  }
+}
