@@ -39,19 +39,22 @@ function frame(e: StreamEvent): string {
   return f;
 }
 
-/** Streams without a filter send the same runs of entries: each run is joined once. */
-const runs = new WeakMap<object, { last: object; n: number; text: string }>();
+/**
+ * Streams without a filter send the same runs of entries: each run is joined and encoded once,
+ * and every such stream writes the same bytes.
+ */
+const runs = new WeakMap<object, { last: object; n: number; bytes: Buffer }>();
 
 /** One write per item: a read's worth of events goes out in one piece. */
-function chunk(item: StreamItem): string {
+function chunk(item: StreamItem): string | Buffer {
   if (item.kind === 'position') return position(item.seq);
   const first = item.events[0]!.record;
   const last = item.events[item.events.length - 1]!.record;
   const cached = runs.get(first);
-  if (cached?.last === last && cached.n === item.events.length) return cached.text;
-  const text = item.events.map(frame).join('');
-  runs.set(first, { last, n: item.events.length, text });
-  return text;
+  if (cached?.last === last && cached.n === item.events.length) return cached.bytes;
+  const bytes = Buffer.from(item.events.map(frame).join(''));
+  runs.set(first, { last, n: item.events.length, bytes });
+  return bytes;
 }
 
 /** Where the stream stands: a named event (not `message`), which also moves Last-Event-ID on. */
