@@ -2,26 +2,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeVerifierKey, signNote } from '../core/checkpoint/index.js';
-import { ed25519PublicKeyOf, generateSigningKey } from '../core/crypto.js';
 // The composition root picks the adapter: src/app imports no storage module itself.
 import { openStore } from '../main.js';
 import { LOG_SIZE_TENANTS, Metrics } from './metrics.js';
-import type { Signer } from './ports.js';
 import type { Principal } from './principal.js';
 import { createServices, type Services } from './services.js';
+import { testSigner } from './test-support/signer.js';
 
 const ADMIN: Principal = { kind: 'admin' };
 const dirs: string[] = [];
-
-function testSigner(): Signer {
-  const pem = generateSigningKey().privateKeyPem;
-  const publicKey = ed25519PublicKeyOf(pem);
-  return {
-    signNote: (body, name) => signNote(body, { name, privateKey: pem }),
-    verifierKey: (name) => makeVerifierKey(name, publicKey),
-  };
-}
 
 /** Real services over a fresh SQLite data folder (no writer thread). */
 async function services(): Promise<Services> {
