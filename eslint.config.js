@@ -49,8 +49,37 @@ export default tseslint.config(
       'node:http',
     ]),
   },
-  { files: ['src/app/**'], rules: restrict(['**/storage/**', '**/http/**', '**/cli/**']) },
+  {
+    files: ['src/app/**'],
+    rules: restrict(['**/storage/**', '**/http/**', '**/cli/**', '../outbound/*']),
+  },
   { files: ['src/storage/**'], rules: restrict(['**/http/**', '**/cli/**']) },
+  // Outbound adapters (webhook, syslog, ...): the core and the app's ports only.
+  {
+    files: ['src/outbound/**'],
+    ignores: ['**/*.test.ts', '**/test-support/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                '**/app/*',
+                '!**/app/ports.js',
+                '**/storage/**',
+                '**/http/**',
+                '**/cli/**',
+                '**/config/**',
+                '**/main.js',
+              ],
+              message: 'crosses a layer boundary',
+            },
+          ],
+        },
+      ],
+    },
+  },
   // Edges reach adapters only through the composition root (src/main.ts).
   {
     files: ['src/http/**', 'src/cli/**'],

@@ -10,8 +10,9 @@ import type { Config } from './config/config.js';
 import { randomBytes } from './core/crypto.js';
 import { hashToken } from './app/keys.js';
 import { buildApp } from './http/app.js';
+import { destinationFactory } from './outbound/destinations.js';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { VeritrailError } from './core/errors.js';
 import { KEY_FILE, loadOrCreateSigner } from './storage/signing-key-file.js';
 import { openPostgresStore } from './storage/postgres/pg-store.js';
@@ -193,6 +194,8 @@ export async function startServer(
     signer,
     originPrefix,
     checkpointIntervalMs: config.checkpointIntervalMs,
+    destinations: destinationFactory(VERSION),
+    outboundDir: resolve(config.outboundDir ?? join(config.dataDir, 'outbound')),
     ...(config.adminToken === undefined ? {} : { adminToken: config.adminToken }),
     ...(opts.onError ? { onBackgroundError: opts.onError } : {}),
   });
@@ -208,6 +211,7 @@ export async function startServer(
       await services.checkpointJob.flush();
     }
     services.checkpointJob.start();
+    services.outboundDelivery?.start();
     app = await buildApp({
       services,
       bodyLimit: config.bodyLimit,

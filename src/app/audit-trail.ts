@@ -16,7 +16,10 @@ export type AuditAction =
   | 'audit.stream'
   | 'audit.entries_read'
   | 'admin.key_create'
-  | 'admin.key_revoke';
+  | 'admin.key_revoke'
+  | 'admin.outbound_create'
+  | 'admin.outbound_update'
+  | 'admin.outbound_delete';
 
 export class AuditTrail {
   constructor(

@@ -6,6 +6,10 @@
 import type { Commitment, StoredEvent } from '../core/event/index.js';
 import type { NodeRef } from '../core/merkle/index.js';
 import type { QueryNode } from '../core/query/index.js';
+import type { DestinationConfig } from '../core/outbound/config.js';
+import type { OutboundEvent } from '../core/outbound/webhook-payload.js';
+
+export type { DestinationConfig, OutboundEvent };
 
 /**
  * One validated event, ready to be sequenced, with its commitment (ARCHITECTURE §3): the
@@ -139,6 +143,8 @@ export interface Store {
   readonly checkpoints: CheckpointStore;
   readonly keys: KeyStore;
   readonly settings: SettingsStore;
+  /** Outbound streams: configuration, cursors, dead letters. */
+  readonly outbound: OutboundStore;
   /** Raw rows for `verify`: never trusts derived state. */
   readonly audit: VerifySource;
   /** Leadership of background jobs and news of other processes' appends. */
@@ -201,3 +207,71 @@ export interface Signer {
   signNote(body: string, name: string): string;
   verifierKey(name: string): string;
 }
+
+export interface OutboundStreamRecord {
+  readonly id: string;
+  readonly tenant: string;
+  readonly name: string;
+  /** Query-language filter; empty matches everything. */
+  readonly q: string;
+  readonly enabled: boolean;
+  /** Holds secrets: never returned by the API nor logged. */
+  readonly destination: DestinationConfig;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly deletedAt: string | null;
+}
+
+/** Delivery position of a stream: entries up to `afterSeq` (inclusive) are done with. */
+export interface OutboundCursor {
+  readonly afterSeq: number;
+  readonly delivered: number;
+  readonly lastError: string | null;
+  readonly lastAttemptAt: string | null;
+  readonly failures: number;
+}
+
+export interface DeadLetter {
+  readonly streamId: string;
+  readonly fromSeq: number;
+  readonly toSeq: number;
+  readonly error: string;
+  readonly at: string;
+}
+
+export interface OutboundStreamPatch {
+  readonly enabled?: boolean;
+  readonly q?: string;
+  readonly destination?: DestinationConfig;
+  readonly updatedAt: string;
+}
+
+export interface OutboundStore {
+  create(rec: OutboundStreamRecord, cursor: OutboundCursor): Promise<void>;
+  /** A stream by id, deleted ones included (deletedAt set). */
+  get(id: string): Promise<OutboundStreamRecord | undefined>;
+  /** Streams not deleted, of one tenant or all, by creation. */
+  list(tenant?: string): Promise<OutboundStreamRecord[]>;
+  update(id: string, patch: OutboundStreamPatch): Promise<boolean>;
+  /** Soft delete: the row stays (its id is in the audit trail), delivery stops. */
+  delete(id: string, at: string): Promise<boolean>;
+  cursor(id: string): Promise<OutboundCursor | undefined>;
+  saveCursor(id: string, cursor: OutboundCursor): Promise<void>;
+  addDeadLetter(dl: DeadLetter): Promise<void>;
+  /** Newest first. */
+  deadLetters(id: string, limit: number): Promise<DeadLetter[]>;
+  deadLetterCount(id: string): Promise<number>;
+}
+
+/**
+ * Where an outbound stream's batches go (src/outbound/* implement it). `send` resolves only
+ * once the receiver accepted the whole batch; any rejection means "not delivered, retry".
+ */
+export interface Destination {
+  send(events: readonly OutboundEvent[]): Promise<void>;
+  /** Releases connections; an in-flight send may then reject. */
+  close(): Promise<void>;
+}
+
+/** Picks the adapter for a stream's destination (the composition root provides it). */
+export type DestinationFactory = (stream: OutboundStreamRecord) => Destination;

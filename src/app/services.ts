@@ -13,7 +13,9 @@ import { LogWatch } from './log-watch.js';
 import { Metrics } from './metrics.js';
 import { LogFeeds, type LogFeedOptions } from './log-feed.js';
 import { LiveStreams, type LiveStreamOptions } from './live-stream.js';
-import type { Clock, Signer, Store } from './ports.js';
+import { OutboundDelivery, type DeliveryOptions } from './outbound.js';
+import { OutboundStreams } from './outbound-streams.js';
+import type { Clock, DestinationFactory, Signer, Store } from './ports.js';
 import { Search } from './search.js';
 import { verifyTenant, type TenantVerification } from './verify.js';
 import { threadPayloadChecker } from './verify-payload-worker.js';
@@ -31,6 +33,11 @@ export interface ServicesOptions {
   readonly onBackgroundError?: (e: unknown) => void;
   /** Live streams: heartbeat, client cap, feed cache and poll interval. */
   readonly stream?: LiveStreamOptions & LogFeedOptions;
+  /** Outbound stream adapters (src/outbound); without them no delivery job runs here. */
+  readonly destinations?: DestinationFactory;
+  readonly outbound?: DeliveryOptions;
+  /** The folder file destinations must write under (unset: no file destinations). */
+  readonly outboundDir?: string;
 }
 
 export type Services = ReturnType<typeof createServices>;
@@ -71,6 +78,28 @@ export function createServices(opts: ServicesOptions) {
     streamClients = open;
   });
   metrics.readStreamLag(() => streams.maxLag());
+  const delivery =
+    opts.destinations === undefined
+      ? undefined
+      : new OutboundDelivery(
+          {
+            events: store.events,
+            outbound: store.outbound,
+            coordination: store.coordination,
+            watch,
+            clock,
+            destinations: opts.destinations,
+          },
+          { onError: opts.onBackgroundError ?? (() => {}), ...opts.outbound },
+        );
+  const outbound = new OutboundStreams(
+    store.outbound,
+    store.events,
+    audit,
+    clock,
+    () => void delivery?.sync(),
+    opts.outboundDir,
+  );
   // The stored admin-token hash is written once and never changes: read it once it exists,
   // not on every authenticated request.
   let adminHash = opts.adminToken === undefined ? undefined : hashToken(opts.adminToken);
@@ -93,6 +122,8 @@ export function createServices(opts: ServicesOptions) {
     watch,
     search: new Search(store.events, audit),
     streams,
+    outbound,
+    outboundDelivery: delivery,
     exports: new ExportBundles(store.events, ledger, audit),
     async verify(tenants?: readonly string[]): Promise<TenantVerification[]> {
       const all = tenants ?? (await store.events.tenants());
@@ -110,6 +141,7 @@ export function createServices(opts: ServicesOptions) {
     },
     async close(): Promise<void> {
       feeds.close();
+      await delivery?.stop();
       await job.stop();
       await store.close();
     },

@@ -5,6 +5,7 @@ import { VERSION } from '../main.js';
 import { clientCommands } from './commands/client.js';
 import { keysCommand } from './commands/keys.js';
 import { migrateCommand } from './commands/migrate.js';
+import { outboundCommand } from './commands/outbound.js';
 import { serveCommand } from './commands/serve.js';
 import { tailCommand } from './commands/tail.js';
 import { verifyCommands } from './commands/verify.js';
@@ -25,6 +26,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
   tailCommand(program, out);
   verifyCommands(program, out);
   migrateCommand(program, out);
+  outboundCommand(program, out);
   for (const c of program.commands) c.exitOverride();
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -37,6 +37,8 @@ export const configSchema = z.strictObject({
   tlsCert: z.string().min(1).optional(),
   tlsKey: z.string().min(1).optional(),
   /** GET /metrics without a token. A flag (boolean) or the environment (true/false/1/0). */
+  /** Folder under which file destinations of outbound streams write (default <dataDir>/outbound). */
+  outboundDir: z.string().min(1).optional(),
   metricsPublic: z
     .preprocess(
       (v) => (typeof v === 'boolean' ? String(v) : v),
@@ -60,6 +62,7 @@ const ENV: Record<string, keyof Config> = {
   VERITRAIL_TLS_CERT: 'tlsCert',
   VERITRAIL_TLS_KEY: 'tlsKey',
   VERITRAIL_METRICS_PUBLIC: 'metricsPublic',
+  VERITRAIL_OUTBOUND_DIR: 'outboundDir',
 };
 
 export function fromEnv(

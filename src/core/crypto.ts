@@ -5,6 +5,8 @@
  */
 import {
   createHash,
+  createHmac,
+  timingSafeEqual,
   hash as oneShot,
   createPrivateKey,
   createPublicKey,
@@ -98,4 +100,16 @@ function rawPublicKey(key: KeyObject): Buffer {
   if (key.asymmetricKeyType !== 'ed25519') throw new TypeError('not an Ed25519 key');
   const der = key.export({ format: 'der', type: 'spki' });
   return Buffer.from(der.subarray(der.length - ED25519_PUBLIC_KEY_SIZE));
+}
+
+/** HMAC-SHA256 (RFC 2104), hex: outbound webhook signatures (docs/outbound.md). */
+export function hmacSha256Hex(key: string | Uint8Array, msg: string | Uint8Array): string {
+  return createHmac('sha256', key).update(msg).digest('hex');
+}
+
+/** Constant-time equality of two strings (receivers checking a signature). */
+export function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
 }

@@ -15,6 +15,7 @@ import { eventRoutes } from './routes/events.js';
 import { keyRoutes } from './routes/keys.js';
 import { logRoutes } from './routes/logs.js';
 import { metricsRoutes } from './routes/metrics.js';
+import { outboundRoutes } from './routes/outbound.js';
 import { streamRoutes, type StreamRouteOptions } from './routes/stream.js';
 
 export interface AppOptions {
@@ -144,5 +145,6 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   logRoutes(app, s);
   streamRoutes(app, s, opts.stream);
   keyRoutes(app, s);
+  outboundRoutes(app, s);
   return app;
 }

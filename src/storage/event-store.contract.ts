@@ -293,5 +293,83 @@ export function runStoreContract(name: string, open: () => Promise<Store> | Stor
         { numRuns: 10 },
       );
     });
+
+    it('keeps outbound streams, their cursors (persisted) and dead letters', async () => {
+      const s = await fresh();
+      const id = `os-${Math.random().toString(36).slice(2)}`;
+      const rec = {
+        id,
+        tenant: 'acme',
+        name: 'siem',
+        q: 'outcome:failure',
+        enabled: true,
+        destination: {
+          type: 'webhook' as const,
+          url: 'https://example.com/hook',
+          secret: 'x'.repeat(16),
+          batch_size: 100,
+        },
+        createdAt: '2026-01-01T00:00:00.000Z',
+        updatedAt: '2026-01-01T00:00:00.000Z',
+        deletedAt: null,
+      };
+      const cursor = {
+        afterSeq: -1,
+        delivered: 0,
+        lastError: null,
+        lastAttemptAt: null,
+        failures: 0,
+      };
+      await s.outbound.create(rec, cursor);
+      await s.outbound.create({ ...rec, id: `${id}-g`, tenant: 'globex' }, cursor);
+      expect(await s.outbound.get(id)).toEqual(rec);
+      expect((await s.outbound.list('acme')).map((r) => r.id)).toEqual([id]);
+      expect((await s.outbound.list()).map((r) => r.id).sort()).toEqual([id, `${id}-g`].sort());
+      expect(await s.outbound.cursor(id)).toEqual(cursor);
+
+      expect(await s.outbound.update(id, { enabled: false, updatedAt: 'u1' })).toBe(true);
+      const upd = await s.outbound.get(id);
+      expect([upd?.enabled, upd?.q, upd?.updatedAt]).toEqual([false, 'outcome:failure', 'u1']);
+      const dest = {
+        type: 'syslog' as const,
+        host: 'h',
+        port: 514,
+        tls: false,
+        format: 'cef' as const,
+        batch_size: 10,
+      };
+      await s.outbound.update(id, { q: '', destination: dest, updatedAt: 'u2' });
+      expect(await s.outbound.get(id)).toMatchObject({ q: '', destination: dest, enabled: false });
+
+      const next = {
+        afterSeq: 41,
+        delivered: 42,
+        lastError: 'HTTP 503',
+        lastAttemptAt: 'now',
+        failures: 2,
+      };
+      await s.outbound.saveCursor(id, next);
+      expect(await s.outbound.cursor(id)).toEqual(next);
+
+      await s.outbound.addDeadLetter({ streamId: id, fromSeq: 0, toSeq: 9, error: 'e1', at: 'a' });
+      await s.outbound.addDeadLetter({
+        streamId: id,
+        fromSeq: 10,
+        toSeq: 19,
+        error: 'e2',
+        at: 'b',
+      });
+      expect(await s.outbound.deadLetterCount(id)).toBe(2);
+      expect(
+        (await s.outbound.deadLetters(id, 1)).map((d) => [d.fromSeq, d.toSeq, d.error]),
+      ).toEqual([[10, 19, 'e2']]);
+
+      expect(await s.outbound.delete(id, 'gone')).toBe(true);
+      expect(await s.outbound.delete(id, 'again')).toBe(false);
+      expect(await s.outbound.update(id, { enabled: true, updatedAt: 'u3' })).toBe(false);
+      expect(await s.outbound.list('acme')).toEqual([]);
+      expect((await s.outbound.get(id))?.deletedAt).toBe('gone');
+      expect(await s.outbound.get('missing')).toBeUndefined();
+    });
   });
 }

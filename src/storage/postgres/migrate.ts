@@ -94,6 +94,8 @@ export function grantStatements(schema: string, role: string): string[] {
     `GRANT UPDATE (size) ON tenants TO ${r}`,
     `GRANT UPDATE (event, salt) ON events TO ${r}`,
     `GRANT UPDATE (revoked_at) ON api_keys TO ${r}`,
+    `GRANT SELECT, INSERT, UPDATE ON outbound_streams TO ${r}`,
+    `GRANT SELECT, INSERT ON outbound_dead_letters TO ${r}`,
     `GRANT EXECUTE ON FUNCTION veritrail_ensure_partition(bigint) TO ${r}`,
   ];
 }

@@ -239,4 +239,33 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TRIGGER settings_no_change BEFORE UPDATE OR DELETE ON settings
     FOR EACH ROW EXECUTE FUNCTION veritrail_refuse();
   `,
+  /* 2: outbound streams (docs/outbound.md) */ `
+  CREATE TABLE outbound_streams (
+    id text PRIMARY KEY,
+    tenant text NOT NULL,
+    name text NOT NULL,
+    q text NOT NULL,
+    enabled boolean NOT NULL,
+    destination text NOT NULL,
+    created_at text NOT NULL,
+    updated_at text NOT NULL,
+    deleted_at text,
+    after_seq bigint NOT NULL,
+    delivered bigint NOT NULL DEFAULT 0,
+    last_error text,
+    last_attempt_at text,
+    failures integer NOT NULL DEFAULT 0
+  );
+  CREATE INDEX outbound_streams_tenant ON outbound_streams (tenant, created_at);
+  CREATE TABLE outbound_dead_letters (
+    stream_id text NOT NULL,
+    from_seq bigint NOT NULL,
+    to_seq bigint NOT NULL,
+    error text NOT NULL,
+    at text NOT NULL
+  );
+  CREATE INDEX outbound_dead_letters_stream ON outbound_dead_letters (stream_id, from_seq);
+  CREATE TRIGGER outbound_dead_letters_no_change BEFORE UPDATE OR DELETE ON outbound_dead_letters
+    FOR EACH ROW EXECUTE FUNCTION veritrail_refuse();
+  `,
 ];

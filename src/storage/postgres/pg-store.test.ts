@@ -4,6 +4,7 @@ import { makeEvent, toAppend } from '../../app/test-support/events.js';
 import { LogWatch, type LogGrowth } from '../../app/log-watch.js';
 import { GroupCommit } from '../../app/group-commit.js';
 import { runStoreContract } from '../event-store.contract.js';
+import { MIGRATIONS } from './migrations.js';
 import { openPostgresStore, type PgStore } from './pg-store.js';
 import {
   adminQuery,
@@ -52,7 +53,7 @@ describe.skipIf(!pgUp.ok)(pgSuiteName('postgres store', pgUp), () => {
     const v = await adminQuery<{ n: number }>(
       `SELECT count(*)::int AS n FROM ${schema}.schema_migrations`,
     );
-    expect(v.rows[0]?.n).toBe(1);
+    expect(v.rows[0]?.n).toBe(MIGRATIONS.length);
   });
 
   it('refuses to open a missing schema without migrating', async () => {

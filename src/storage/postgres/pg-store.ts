@@ -10,6 +10,7 @@ import { checkVersion, grantTo, migrate, type MigrateResult } from './migrate.js
 import { PgAppendLanes } from './pg-append-lanes.js';
 import { PgCoordination } from './pg-coordination.js';
 import { PgEventStore } from './pg-event-store.js';
+import { PgOutboundStore } from './pg-outbound-store.js';
 import { PgCheckpointStore, PgKeyStore, PgSettingsStore } from './pg-side-stores.js';
 
 export interface PgStoreOptions {
@@ -87,6 +88,7 @@ export async function openPostgresStore(opts: PgStoreOptions): Promise<PgStore> 
     checkpoints: new PgCheckpointStore(pool),
     keys: new PgKeyStore(pool),
     settings: new PgSettingsStore(pool),
+    outbound: new PgOutboundStore(pool),
     unhealthy: () => coordination.failure,
     async grant(role) {
       const c = await pool.connect();

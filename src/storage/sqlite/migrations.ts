@@ -89,4 +89,35 @@ export const MIGRATIONS: readonly string[] = [
 
   CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
   `,
+  /* 2: outbound streams (docs/outbound.md) */ `
+  CREATE TABLE outbound_streams (
+    id TEXT PRIMARY KEY,
+    tenant TEXT NOT NULL,
+    name TEXT NOT NULL,
+    q TEXT NOT NULL,
+    enabled INTEGER NOT NULL,
+    destination TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    deleted_at TEXT,
+    after_seq INTEGER NOT NULL,
+    delivered INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    last_attempt_at TEXT,
+    failures INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE INDEX outbound_streams_tenant ON outbound_streams (tenant, created_at);
+  CREATE TABLE outbound_dead_letters (
+    stream_id TEXT NOT NULL,
+    from_seq INTEGER NOT NULL,
+    to_seq INTEGER NOT NULL,
+    error TEXT NOT NULL,
+    at TEXT NOT NULL
+  );
+  CREATE INDEX outbound_dead_letters_stream ON outbound_dead_letters (stream_id, from_seq);
+  CREATE TRIGGER outbound_dead_letters_no_change BEFORE UPDATE ON outbound_dead_letters
+    BEGIN SELECT RAISE(ABORT, 'append-only: dead letters cannot be modified'); END;
+  CREATE TRIGGER outbound_dead_letters_no_delete BEFORE DELETE ON outbound_dead_letters
+    BEGIN SELECT RAISE(ABORT, 'append-only: dead letters cannot be deleted'); END;
+  `,
 ];

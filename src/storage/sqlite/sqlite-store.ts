@@ -15,6 +15,7 @@ import {
   SqliteKeyStore,
   SqliteSettingsStore,
 } from './sqlite-side-stores.js';
+import { SqliteOutboundStore } from './sqlite-outbound-store.js';
 import { WorkerWritePath } from './worker-write-path.js';
 
 export const DB_FILE = 'veritrail.db';
@@ -50,6 +51,7 @@ export function openSqliteStore(opts: SqliteStoreOptions): Store {
     checkpoints: new SqliteCheckpointStore(readDb),
     keys: new SqliteKeyStore(readDb),
     settings: new SqliteSettingsStore(readDb),
+    outbound: new SqliteOutboundStore(readDb),
     unhealthy: () => writer.failure,
     async close() {
       await writer.close();
