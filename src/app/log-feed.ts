@@ -9,7 +9,7 @@ import type { LogWatch } from './log-watch.js';
 import type { EventStore, StoredRecord } from './ports.js';
 
 export interface LogFeedOptions {
-  /** Entries kept per log for streams that are live (default 10,000). */
+  /** Entries kept per log for streams that are live (default 2,000). */
   readonly cacheEntries?: number;
   /** Size poll while a log has readers (default 1000 ms). */
   readonly pollMs?: number;
@@ -126,7 +126,7 @@ export class LogFeeds {
     opts: LogFeedOptions = {},
   ) {
     this.opts = {
-      cacheEntries: opts.cacheEntries ?? 10_000,
+      cacheEntries: opts.cacheEntries ?? 2_000,
       pollMs: opts.pollMs ?? 1000,
       pageSize: opts.pageSize ?? 1000,
     };
