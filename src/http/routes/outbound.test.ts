@@ -93,6 +93,42 @@ describe('outbound streams API', () => {
     expect(q.json()).toMatchObject({ error: { code: 'invalid_query' } });
   });
 
+  it('accepts every destination type the API documents', async () => {
+    const hec = await req('POST', '/v1/outbound-streams', {
+      tenant: 'acme',
+      name: 'splunk',
+      destination: {
+        type: 'splunk_hec',
+        url: 'https://splunk.example:8088/services/collector/event',
+        token: 'hec-token-0123456789',
+      },
+    });
+    expect(hec.statusCode).toBe(201);
+    expect(hec.body).not.toContain('hec-token-0123456789');
+    const syslog = await req('POST', '/v1/outbound-streams', {
+      tenant: 'acme',
+      name: 'syslog',
+      destination: { type: 'syslog', host: 'siem.example', port: 6514, tls: true },
+    });
+    expect(syslog.statusCode).toBe(201);
+    // A file destination must sit in the server's outbound folder: /etc/passwd never does.
+    const file = await req('POST', '/v1/outbound-streams', {
+      tenant: 'acme',
+      name: 'file',
+      destination: { type: 'file', path: '/etc/passwd' },
+    });
+    expect(file.statusCode).toBe(400);
+    expect(file.json()).toMatchObject({
+      error: { code: 'validation_failed', details: [{ path: 'destination.path' }] },
+    });
+    const unknown = await req('POST', '/v1/outbound-streams', {
+      tenant: 'acme',
+      name: 'x',
+      destination: { type: 'kafka' },
+    });
+    expect(unknown.statusCode).toBe(400);
+  });
+
   it('keeps a tenant admin key to its own tenant', async () => {
     const k = await req('POST', '/v1/keys', { tenant: 'globex', name: 'g', scopes: ['admin'] });
     const token = k.json<{ token: string }>().token;

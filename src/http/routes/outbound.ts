@@ -12,9 +12,9 @@ const idParams = strictObject({ id: { type: 'string', maxLength: 64 } }, ['id'])
 const destination = {
   type: 'object',
   description:
-    'webhook: {type, url, secret (≥16 chars, never returned), batch_size}; syslog: {type, host, port, tls, format: cef|json, batch_size}',
+    'webhook: {type, url, secret (≥16 chars, never returned), batch_size}; splunk_hec: {type, url, token (never returned), index?, batch_size}; syslog: {type, host, port, tls, format: cef|json, batch_size}; file: {type, path (under the server outbound folder), max_bytes, batch_size}',
   required: ['type'],
-  properties: { type: { type: 'string', enum: ['webhook', 'syslog'] } },
+  properties: { type: { type: 'string', enum: ['webhook', 'splunk_hec', 'syslog', 'file'] } },
 } as const;
 
 const createBody = {
@@ -45,7 +45,7 @@ export function outboundRoutes(app: FastifyInstance, s: Services): void {
 
   app.post<{ Body: unknown }>(
     base,
-    schema('Create an outbound stream (webhook or syslog)', { body: createBody }),
+    schema('Create an outbound stream (webhook, Splunk HEC, syslog or file)', { body: createBody }),
     async (req, reply) => {
       const rec = await s.outbound.create(principalOf(req), req.body);
       return reply.code(201).send({ stream: streamView(rec, await s.outbound.status(rec)) });
