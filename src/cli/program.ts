@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { VeritrailError } from '../core/errors.js';
 import { VERSION } from '../main.js';
 import { clientCommands } from './commands/client.js';
+import { importCommand } from './commands/import.js';
 import { keysCommand } from './commands/keys.js';
 import { migrateCommand } from './commands/migrate.js';
 import { outboundCommand } from './commands/outbound.js';
@@ -23,6 +24,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
   serveCommand(program, out);
   keysCommand(program, out);
   clientCommands(program, out);
+  importCommand(program, out);
   tailCommand(program, out);
   verifyCommands(program, out);
   migrateCommand(program, out);
