@@ -36,6 +36,33 @@ export const EXAMPLE_EVENTS = [
   { ...base, id: 'e[3]', action: 'User.Login', actor: { id: 'carol', name: 'Ünïcode Café' } },
 ];
 
+/** Queries over EXAMPLE_EVENTS and the ids they select, for every store's compiler. */
+export const EXAMPLE_QUERIES: readonly (readonly [string, readonly string[]])[] = [
+  ['actor.id:alice', ['e1']],
+  ['action:user.*', ['e1']],
+  ['action:*.login', ['e1']],
+  ['id:e[3]', ['e[3]']],
+  ['id:e?3?', ['e[3]']],
+  ['actor.roles:admin', ['e1']],
+  ['-actor.roles:admin', ['e2', 'e[3]']],
+  ['targets.data_class:pci targets.changes.field:email', ['e2']],
+  ['source.ip:10.0.0.0/24', ['e1', 'e2']],
+  ['source.ip:::ffff:10.0.0.1', ['e1']],
+  ['NOT source.ip:10.0.0.2', ['e1', 'e[3]']],
+  ['actor.privileged:true', ['e2']],
+  ['observer.seq:7 observer.seq:>=7', ['e2']],
+  ['occurred_at:<2024-01-02', ['e1', 'e[3]']],
+  ['occurred_at:>=2024-01-02T08:00:00Z', ['e2']],
+  ['metadata.a.b:deep', ['e1']],
+  ['metadata.a.b:*', ['e1']],
+  ['café', ['e[3]']],
+  ['CAFÉ', []],
+  ['ÜNÏCODE', []],
+  ['"user login" OR user.LOG*', ['e1', 'e[3]']],
+  ['tenant:default outcome:failure', ['e2']],
+  ['', ['e1', 'e2', 'e[3]']],
+];
+
 /** Query text from a soup of tokens; `extra` adds tokens a store needs covered. */
 export function queryTextArb(extra: readonly string[] = []): fc.Arbitrary<string> {
   const tokens = fc.oneof(

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VeritrailError } from '../../../core/errors.js';
 import { parseQuery, type QueryNode } from '../../../core/query/index.js';
-import { EXAMPLE_EVENTS } from '../../../core/query/test-support/examples.js';
+import { EXAMPLE_EVENTS, EXAMPLE_QUERIES } from '../../../core/query/test-support/examples.js';
 import { openEventsDb, sqlPositions } from '../../sqlite/query/test-support/events-db.js';
 import { pgAvailability, pgSuiteName } from '../test-support/pg-test.js';
 import { compilePgWhere, pgDocLateral } from './compile-pg.js';
@@ -76,33 +76,12 @@ describe.skipIf(!pgUp.ok)(pgSuiteName('compilePgWhere on PostgreSQL', pgUp), () 
   }
 
   it.each([
-    ['actor.id:alice', ['e1']],
-    ['action:user.*', ['e1']],
-    ['action:*.login', ['e1']],
-    ['id:e[3]', ['e[3]']],
-    ['id:e?3?', ['e[3]']],
-    ['actor.roles:admin', ['e1']],
-    ['-actor.roles:admin', ['e2', 'e[3]']],
-    ['targets.data_class:pci targets.changes.field:email', ['e2']],
-    ['source.ip:10.0.0.0/24', ['e1', 'e2']],
-    ['source.ip:::ffff:10.0.0.1', ['e1']],
-    ['NOT source.ip:10.0.0.2', ['e1', 'e[3]']],
-    ['actor.privileged:true', ['e2']],
-    ['observer.seq:7 observer.seq:>=7', ['e2']],
+    ...EXAMPLE_QUERIES,
+    // Beyond the shared examples: LIKE's metacharacters, numbers as strings, non-ASCII case.
     ['observer.seq:"7" OR observer.seq:?', ['e2']],
-    ['occurred_at:<2024-01-02', ['e1', 'e[3]']],
-    ['occurred_at:>=2024-01-02T08:00:00Z', ['e2']],
-    ['metadata.a.b:deep', ['e1']],
-    ['metadata.a.b:*', ['e1']],
-    ['café', ['e[3]']],
-    ['CAFÉ', []],
-    ['ÜNÏCODE', []],
     ['Ünïcode', ['e[3]']],
-    ['"user login" OR user.LOG*', ['e1', 'e[3]']],
-    ['tenant:default outcome:failure', ['e2']],
     ['action:user\\_login OR action:user%', []],
-    ['', ['e1', 'e2', 'e[3]']],
-  ])('%s', async (q, expected) => {
+  ] as const)('%s', async (q, expected) => {
     expect(await ids(parseQuery(q))).toEqual(expected);
   });
 
