@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -8,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { OutboundEvent } from '../app/ports.js';
 import { makeEvent } from '../app/test-support/events.js';
 import { parseOctetFrames } from '../core/outbound/syslog.js';
+import { opensslAvailable, selfSignedCert } from '../test-support/self-signed.js';
 import { SyslogDestination } from './syslog.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'veritrail-syslog-'));
@@ -83,38 +83,8 @@ describe('syslog destination', () => {
     await d.close();
   });
 
-  let openssl = true;
-  try {
-    execFileSync('openssl', ['version']);
-  } catch {
-    openssl = false;
-  }
-  it.skipIf(!openssl)('speaks TLS and checks the receiver certificate', async () => {
-    const cert = join(dir, 'cert.pem');
-    const key = join(dir, 'key.pem');
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:prime256v1',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=localhost',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-        '-keyout',
-        key,
-        '-out',
-        cert,
-      ],
-      { stdio: 'ignore' },
-    );
+  it.skipIf(!opensslAvailable)('speaks TLS and checks the receiver certificate', async () => {
+    const { cert, key } = selfSignedCert(dir);
     const frames: string[] = [];
     const server = tls.createServer({ cert: readFileSync(cert), key: readFileSync(key) });
     record(server, frames, new Set());
