@@ -21,7 +21,7 @@ import {
   flatten,
   monthStartMs,
 } from '../src/storage/postgres/pg-rows.js';
-import { ADMIN, startServer } from './server.js';
+import { ADMIN, postLoad, startServer } from './server.js';
 import { latencies } from './stats.js';
 import { benchEvent, SPAN_MS, T0, USERS } from './workload.js';
 
@@ -155,26 +155,14 @@ async function ingest(
       ),
     }),
   );
-  let sent = 0;
-  let b = 0;
-  const started = performance.now();
   try {
-    await Promise.all(
-      Array.from({ length: CLIENTS }, async (_, client) => {
-        const server = servers[client % processes]!;
-        while (sent < N) {
-          sent += BATCH;
-          const res = await fetch(`${server.url}/v1/events`, {
-            method: 'POST',
-            headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
-            body: bodies[b++ % bodies.length]!,
-          });
-          if (res.status !== 201) throw new Error(`HTTP ${res.status}: ${await res.text()}`);
-          await res.arrayBuffer();
-        }
-      }),
-    );
-    const rate = sent / ((performance.now() - started) / 1000);
+    const rate = await postLoad({
+      urls: servers.map((s) => s.url),
+      bodies,
+      batch: BATCH,
+      total: N,
+      clients: CLIENTS,
+    });
     if (after) await after(servers[0]!.url);
     return rate;
   } finally {

@@ -15,7 +15,7 @@ import { parseQuery } from '../src/core/query/index.js';
 import { loadOrCreateSigner } from '../src/storage/signing-key-file.js';
 import { openSqliteStore } from '../src/storage/sqlite/sqlite-store.js';
 import { floorInsert } from './floor.js';
-import { ADMIN, ROOT, startServer } from './server.js';
+import { ADMIN, postLoad, ROOT, startServer } from './server.js';
 import { pgReachable, postgresBench } from './pg.js';
 import { streamBench } from './stream.js';
 import { latencies, printTable } from './stats.js';
@@ -72,24 +72,14 @@ async function http(
       events: Array.from({ length: BATCH }, (_, k) => benchEvent(b * BATCH + k, N)),
     }),
   );
-  let sent = 0;
-  let b = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: CLIENTS }, async () => {
-      while (sent < N) {
-        sent += BATCH;
-        const res = await fetch(`${server.url}/v1/events`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
-          body: bodies[b++ % bodies.length]!,
-        });
-        if (res.status !== 201) throw new Error(`HTTP ${res.status}: ${await res.text()}`);
-        await res.arrayBuffer();
-      }
-    }),
-  );
-  return { rate: sent / ((performance.now() - started) / 1000), ...server };
+  const rate = await postLoad({
+    urls: [server.url],
+    bodies,
+    batch: BATCH,
+    total: N,
+    clients: CLIENTS,
+  });
+  return { rate, ...server };
 }
 
 async function timeIt(

@@ -46,3 +46,36 @@ export function startServer(dir: string, env: Record<string, string> = {}): Prom
     child.once('exit', (c) => reject(new Error(`server exited ${c}`)));
   });
 }
+
+/**
+ * HTTP ingest load: `clients` concurrent producers POST the pre-serialised `bodies` (cycled; the
+ * server assigns fresh ids, so client CPU stays small) of `batch` events each, spread over
+ * `urls`, until `total` events are acknowledged. Returns events per second.
+ */
+export async function postLoad(opts: {
+  readonly urls: readonly string[];
+  readonly bodies: readonly string[];
+  readonly batch: number;
+  readonly total: number;
+  readonly clients: number;
+}): Promise<number> {
+  let sent = 0;
+  let b = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: opts.clients }, async (_, client) => {
+      const url = opts.urls[client % opts.urls.length]!;
+      while (sent < opts.total) {
+        sent += opts.batch;
+        const res = await fetch(`${url}/v1/events`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
+          body: opts.bodies[b++ % opts.bodies.length]!,
+        });
+        if (res.status !== 201) throw new Error(`HTTP ${res.status}: ${await res.text()}`);
+        await res.arrayBuffer();
+      }
+    }),
+  );
+  return sent / ((performance.now() - started) / 1000);
+}

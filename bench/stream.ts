@@ -10,7 +10,7 @@
  */
 import { request } from 'node:http';
 import { join } from 'node:path';
-import { ADMIN, startServer } from './server.js';
+import { ADMIN, postLoad, startServer } from './server.js';
 import { latencies } from './stats.js';
 import { benchEvent } from './workload.js';
 
@@ -76,24 +76,7 @@ async function ingest(url: string): Promise<number> {
       events: Array.from({ length: BATCH }, (_, k) => benchEvent(b * BATCH + k, N)),
     }),
   );
-  let sent = 0;
-  let b = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: PRODUCERS }, async () => {
-      while (sent < N) {
-        sent += BATCH;
-        const res = await fetch(`${url}/v1/events`, {
-          method: 'POST',
-          headers,
-          body: bodies[b++ % bodies.length]!,
-        });
-        if (res.status !== 201) throw new Error(`HTTP ${res.status}`);
-        await res.arrayBuffer();
-      }
-    }),
-  );
-  return sent / ((performance.now() - started) / 1000);
+  return postLoad({ urls: [url], bodies, batch: BATCH, total: N, clients: PRODUCERS });
 }
 
 /**
