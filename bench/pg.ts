@@ -23,7 +23,7 @@ import {
 } from '../src/storage/postgres/pg-rows.js';
 import { ADMIN, postLoad, startServer } from './server.js';
 import { latencies } from './stats.js';
-import { benchEvent, SPAN_MS, T0, USERS } from './workload.js';
+import { benchEvent, SEARCH_QUERIES } from './workload.js';
 
 const URL_ = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const N = Number(process.env.BENCH_PG_EVENTS ?? 300_000);
@@ -110,17 +110,8 @@ export interface SearchLatency {
 
 /** Search latency over HTTP on the loaded database (the same queries as the SQLite figures). */
 async function searches(url: string): Promise<Record<string, SearchLatency>> {
-  const dayMs = 24 * 3600 * 1000;
-  const queries: Record<string, (i: number) => string> = {
-    'actor.id': (i) => `q=actor.id:user-${(i * 13) % USERS}`,
-    action: (i) => `q=action:invoice.${['read', 'update', 'delete'][i % 3]}`,
-    'time range (1 day)': (i) =>
-      `since=${new Date(T0 + ((i * 7) % 89) * dayMs).toISOString()}&until=${new Date(T0 + (((i * 7) % 89) + 1) * dayMs).toISOString()}`,
-    'actor + action + range': (i) =>
-      `q=actor.id:user-${(i * 13) % USERS} action:invoice.*&since=${new Date(T0).toISOString()}&until=${new Date(T0 + SPAN_MS).toISOString()}`,
-  };
   const out: Record<string, SearchLatency> = {};
-  for (const [name, qs] of Object.entries(queries)) {
+  for (const [name, qs] of Object.entries(SEARCH_QUERIES)) {
     const xs: number[] = [];
     for (let i = 0; i < 205; i++) {
       const t = performance.now();

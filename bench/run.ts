@@ -19,7 +19,7 @@ import { ADMIN, postLoad, ROOT, startServer } from './server.js';
 import { pgReachable, postgresBench } from './pg.js';
 import { streamBench } from './stream.js';
 import { latencies, printTable } from './stats.js';
-import { benchEvent, SPAN_MS, T0, USERS } from './workload.js';
+import { benchEvent, SEARCH_QUERIES, T0, USERS } from './workload.js';
 
 const N = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 4);
@@ -211,16 +211,8 @@ async function main(): Promise<void> {
     return res.arrayBuffer();
   };
   const dayMs = 24 * 3600 * 1000;
-  const httpQueries: Record<string, (i: number) => string> = {
-    'actor.id': (i) => `q=actor.id:user-${(i * 13) % USERS}`,
-    action: (i) => `q=action:invoice.${['read', 'update', 'delete'][i % 3]}`,
-    'time range (1 day)': (i) =>
-      `since=${new Date(T0 + ((i * 7) % 89) * dayMs).toISOString()}&until=${new Date(T0 + (((i * 7) % 89) + 1) * dayMs).toISOString()}`,
-    'actor + action + range': (i) =>
-      `q=actor.id:user-${(i * 13) % USERS} action:invoice.*&since=${new Date(T0).toISOString()}&until=${new Date(T0 + SPAN_MS).toISOString()}`,
-  };
   const latency: Record<string, unknown> = {};
-  for (const [name, qs] of Object.entries(httpQueries)) {
+  for (const [name, qs] of Object.entries(SEARCH_QUERIES)) {
     const l = await timeIt(200, (i) => get(`/v1/events?tenant=bench&limit=50&${qs(i)}`));
     latency[`http ${name}`] = l;
     rows.push([

@@ -59,3 +59,15 @@ export function benchEvent(i: number, total: number, tenant = 'bench'): EventInp
     metadata: { plan: 'enterprise', region: 'eu-west-1' },
   };
 }
+
+const DAY_MS = 24 * 3600 * 1000;
+
+/** The search shapes measured over HTTP (query strings of GET /v1/events), by name. */
+export const SEARCH_QUERIES: Readonly<Record<string, (i: number) => string>> = {
+  'actor.id': (i) => `q=actor.id:user-${(i * 13) % USERS}`,
+  action: (i) => `q=action:invoice.${['read', 'update', 'delete'][i % 3]}`,
+  'time range (1 day)': (i) =>
+    `since=${new Date(T0 + ((i * 7) % 89) * DAY_MS).toISOString()}&until=${new Date(T0 + (((i * 7) % 89) + 1) * DAY_MS).toISOString()}`,
+  'actor + action + range': (i) =>
+    `q=actor.id:user-${(i * 13) % USERS} action:invoice.*&since=${new Date(T0).toISOString()}&until=${new Date(T0 + SPAN_MS).toISOString()}`,
+};
