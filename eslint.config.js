@@ -80,6 +80,28 @@ export default tseslint.config(
       ],
     },
   },
+  // Receivers (syslog listeners, OTLP decoding): the core and the app, never storage or edges.
+  {
+    files: ['src/receivers/**'],
+    ignores: ['**/*.test.ts', '**/test-support/**'],
+    rules: restrict(['**/storage/**', '**/http/**', '**/cli/**', '**/config/**', '**/main.js']),
+  },
+  // Client side (SDK, HTTP middleware): runs in the producer's process; the core's event
+  // schema only, nothing of the server.
+  {
+    files: ['src/sdk/**'],
+    ignores: ['**/*.test.ts', '**/test-support/**'],
+    rules: restrict([
+      '**/app/**',
+      '**/storage/**',
+      '**/http/**',
+      '**/cli/**',
+      '**/config/**',
+      '**/main.js',
+      '**/receivers/**',
+      '**/outbound/**',
+    ]),
+  },
   // Edges reach adapters only through the composition root (src/main.ts).
   {
     files: ['src/http/**', 'src/cli/**'],

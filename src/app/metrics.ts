@@ -18,6 +18,7 @@ import { SEVERITIES } from '../core/event/index.js';
 import type { Appended, AppendInput, Coordination, EventStore } from './ports.js';
 
 export type IngestOutcome = 'ok' | 'rejected' | 'failed';
+export type ReceivedOutcome = 'appended' | 'duplicate' | 'skipped' | 'failed';
 export type AlertSeverity = (typeof SEVERITIES)[number];
 
 /** Most tenants whose log size one scrape reads: a scrape stays cheap however many logs exist. */
@@ -46,6 +47,7 @@ export class Metrics {
   private readonly streamClients: Gauge;
   private readonly streamLag: Gauge;
   private readonly alerts: Counter<'severity'>;
+  private readonly received: Counter<'receiver' | 'outcome'>;
 
   constructor(sources: MetricsSources) {
     const registers = [this.registry];
@@ -137,6 +139,12 @@ export class Metrics {
       registers,
     });
     for (const severity of SEVERITIES) this.alerts.inc({ severity }, 0);
+    this.received = new Counter({
+      name: 'veritrail_received_records_total',
+      help: 'Records that reached a receiver or importer (syslog, otlp, k8s-audit, import), by outcome: appended, duplicate, skipped (not mappable or invalid), failed (the append failed)',
+      labelNames: ['receiver', 'outcome'] as const,
+      registers,
+    });
   }
 
   /**
@@ -174,6 +182,11 @@ export class Metrics {
   /** Reads the stream lag on each scrape from `source` (the live streams). */
   readStreamLag(source: () => number): void {
     this.lagSource = source;
+  }
+
+  /** `n` records that reached `receiver` ended as `outcome`. */
+  recordsReceived(receiver: string, outcome: ReceivedOutcome, n = 1): void {
+    if (n > 0) this.received.inc({ receiver, outcome }, n);
   }
 
   alertRaised(severity: AlertSeverity): void {
