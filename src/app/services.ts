@@ -7,6 +7,7 @@ import { CheckpointJob } from './checkpoint-job.js';
 import { ExportBundles } from './export.js';
 import { GroupCommit } from './group-commit.js';
 import { Ingest } from './ingest.js';
+import { Imports } from './imports.js';
 import { ApiKeys, hashToken } from './keys.js';
 import { Ledger } from './ledger.js';
 import { LogWatch } from './log-watch.js';
@@ -116,6 +117,7 @@ export function createServices(opts: ServicesOptions) {
     commit,
     metrics,
     ingest,
+    imports: new Imports(ingest, metrics),
     audit,
     keys,
     checkpointJob: job,

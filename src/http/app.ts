@@ -15,6 +15,7 @@ import { eventRoutes } from './routes/events.js';
 import { keyRoutes } from './routes/keys.js';
 import { logRoutes } from './routes/logs.js';
 import { metricsRoutes } from './routes/metrics.js';
+import { importRoutes } from './routes/import.js';
 import { outboundRoutes } from './routes/outbound.js';
 import { streamRoutes, type StreamRouteOptions } from './routes/stream.js';
 
@@ -146,5 +147,6 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   streamRoutes(app, s, opts.stream);
   keyRoutes(app, s);
   outboundRoutes(app, s);
+  await importRoutes(app, s);
   return app;
 }

@@ -18,6 +18,8 @@ export interface Skip {
 export interface ImportResult {
   events: EventInput[];
   skipped: Skip[];
+  /** Input lines that are not audit records and are not meant to be (e.g. other log lines). */
+  ignored?: number;
 }
 export interface ImportOptions {
   /** Tenant set on every event; absent: the server uses the API key's tenant. */
