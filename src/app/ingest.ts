@@ -86,7 +86,8 @@ export class Ingest {
     const bad = new Set<number>();
     const salts = randomBytes(SALT_BYTES * inputs.length);
     inputs.forEach((input, i) => {
-      const path = inputs.length === 1 && pathPrefix === '' ? '' : `${pathPrefix}.${i}`;
+      // '' is a bare body: one event (paths such as `actor.id`) or a JSON array (`3.actor.id`).
+      const path = pathPrefix !== '' ? `${pathPrefix}.${i}` : inputs.length === 1 ? '' : String(i);
       const r = normaliseEvent(input, ctx, path);
       if (!r.ok) {
         bad.add(i);

@@ -111,6 +111,25 @@ describe('POST /v1/events', () => {
     );
   });
 
+  it('takes a bare JSON array as a batch (what log shippers send), in order', async () => {
+    const ok = await post([
+      { action: 'user.login', actor: { id: 'a' } },
+      { action: 'user.logout', actor: { id: 'a' } },
+    ]);
+    expect(ok.statusCode, ok.body).toBe(201);
+    const [a, b] = ok.json<{ events: { seq: number }[] }>().events.map((e) => e.seq);
+    expect(b).toBe(a! + 1);
+    const bad = await post([
+      { action: 'user.login', actor: { id: 'a' } },
+      { action: 'user.login', actor: {} },
+    ]);
+    expect(bad.statusCode).toBe(400);
+    expect(
+      bad.json<{ error: { details: { path: string }[] } }>().error.details.map((d) => d.path),
+    ).toEqual(['1.actor.id']);
+    expect((await post([])).statusCode).toBe(400);
+  });
+
   it('refuses received_at from producers, bad timestamps and oversized metadata', async () => {
     for (const bad of [
       ev({ received_at: '2026-01-01T00:00:00Z' }),

@@ -57,6 +57,7 @@ export const ingestBodySchema = {
       required: ['events'],
       properties: { events: { type: 'array', items: eventJson, maxItems: 1000 } },
     },
+    { type: 'array', items: eventJson, maxItems: 1000 },
   ],
 };
 

@@ -22,7 +22,7 @@ export function eventRoutes(app: FastifyInstance, s: Services): void {
     '/v1/events',
     {
       schema: {
-        summary: 'Append one event, or a batch {"events":[...]} of up to 1000',
+        summary: 'Append one event, or a batch of up to 1000: {"events":[...]} or a JSON array',
         tags: ['events'],
         security,
         body: ingestBodySchema,
@@ -39,7 +39,8 @@ export function eventRoutes(app: FastifyInstance, s: Services): void {
         !Array.isArray(body) &&
         'events' in body &&
         Object.keys(body).length === 1;
-      const inputs = batch ? body.events : [body];
+      // A bare JSON array is a batch too: what log shippers (Vector, Fluent Bit) send.
+      const inputs = batch ? body.events : Array.isArray(body) ? (body as unknown[]) : [body];
       if (!Array.isArray(inputs)) {
         return reply.code(400).send({
           error: {
