@@ -24,6 +24,8 @@ interface FileReport {
   imported: number;
   duplicates: number;
   skipped: number;
+  /** Lines that are not audit records (pgaudit: other PostgreSQL log lines). */
+  ignored: number;
   skips: Skip[];
 }
 
@@ -78,7 +80,7 @@ const where = (s: Skip) =>
 
 function human(r: FileReport): string {
   const lines = [
-    `${r.file}: imported ${r.imported}, duplicates ${r.duplicates}, skipped ${r.skipped}`,
+    `${r.file}: imported ${r.imported}, duplicates ${r.duplicates}, skipped ${r.skipped}${r.ignored > 0 ? `, ignored ${r.ignored} other lines` : ''}`,
   ];
   for (const s of r.skips.slice(0, SHOWN_SKIPS)) lines.push(`  ${where(s)}: ${s.reason}`);
   if (r.skipped > SHOWN_SKIPS) lines.push(`  ... ${r.skipped - SHOWN_SKIPS} more skipped`);
@@ -105,7 +107,13 @@ export function importCommand(program: Command, out: () => Output): void {
         const text = await readText(file);
         const r = importRecords(format, text, o.tenant !== undefined ? { tenant: o.tenant } : {});
         const sent = await send(client, file, r.events);
-        const report = { file, ...sent, skipped: r.skipped.length, skips: r.skipped };
+        const report = {
+          file,
+          ...sent,
+          skipped: r.skipped.length,
+          ignored: r.ignored ?? 0,
+          skips: r.skipped,
+        };
         reports.push(report);
       }
       out().result({ files: reports }, () => reports.map(human).join('\n'));
