@@ -16,6 +16,7 @@ import { keyRoutes } from './routes/keys.js';
 import { logRoutes } from './routes/logs.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { importRoutes } from './routes/import.js';
+import { otlpRoutes } from './routes/otlp.js';
 import { outboundRoutes } from './routes/outbound.js';
 import { streamRoutes, type StreamRouteOptions } from './routes/stream.js';
 
@@ -148,5 +149,6 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   keyRoutes(app, s);
   outboundRoutes(app, s);
   await importRoutes(app, s);
+  await otlpRoutes(app, s);
   return app;
 }

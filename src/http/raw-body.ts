@@ -3,9 +3,12 @@
  * Buffer, gunzipped when sent compressed, with a limit on the decompressed size too (a small
  * gzip body can expand without bound).
  */
-import { gunzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { gunzip } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import { VeritrailError } from '../core/errors.js';
+
+const gunzipAsync = promisify(gunzip);
 
 /** Limit on a decompressed body (the wire size is limited by the server's bodyLimit). */
 export const MAX_DECODED_BYTES = 64 * 1024 * 1024;
@@ -22,11 +25,11 @@ const isGzip = (b: Buffer) => b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b;
  * The body's bytes, gunzipped when `Content-Encoding: gzip` says so or the bytes start with
  * the gzip magic (a `.gz` file sent as it is). Other encodings are refused with 415.
  */
-export function decodeBody(
+export async function decodeBody(
   body: unknown,
   contentEncoding: string | undefined,
   maxDecoded = MAX_DECODED_BYTES,
-): Buffer {
+): Promise<Buffer> {
   const buf = Buffer.isBuffer(body) ? body : Buffer.alloc(0);
   const encoding = (contentEncoding ?? 'identity').trim().toLowerCase();
   if (encoding !== 'identity' && encoding !== 'gzip' && encoding !== '') {
@@ -38,9 +41,10 @@ export function decodeBody(
   }
   if (encoding !== 'gzip' && !isGzip(buf)) return buf;
   try {
-    return gunzipSync(buf, { maxOutputLength: maxDecoded });
+    // Off the event loop: a large body takes a while to inflate.
+    return await gunzipAsync(buf, { maxOutputLength: maxDecoded });
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError) {
+    if ((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError) {
       throw new VeritrailError(
         'payload_too_large',
         `the decompressed body is over ${maxDecoded} bytes`,
@@ -48,7 +52,7 @@ export function decodeBody(
       );
     }
     throw new VeritrailError('validation_failed', 'the body is not valid gzip', [
-      { path: '(body)', message: `gzip: ${(e as Error).message}` },
+      { path: '(body)', message: `does not gunzip: ${(e as Error).message}` },
     ]);
   }
 }

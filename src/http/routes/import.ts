@@ -36,8 +36,8 @@ const reportSchema = {
   },
 } as const;
 
-function textOf(body: unknown, contentEncoding: string | undefined): string {
-  const text = bodyText(decodeBody(body, contentEncoding));
+async function textOf(body: unknown, contentEncoding: string | undefined): Promise<string> {
+  const text = bodyText(await decodeBody(body, contentEncoding));
   if (text.trim() === '')
     throw new VeritrailError('validation_failed', 'request body is empty', [
       { path: '(body)', message: 'must hold the records to import' },
@@ -72,7 +72,8 @@ export async function importRoutes(app: FastifyInstance, s: Services): Promise<v
         const { format, tenant = homeTenant(p) } = req.query;
         // The schema's enum has checked it; this narrows the type.
         if (!isImportFormat(format)) throw new VeritrailError('validation_failed', 'bad format');
-        return s.imports.run(p, format, tenant, textOf(req.body, req.headers['content-encoding']));
+        const text = await textOf(req.body, req.headers['content-encoding']);
+        return s.imports.run(p, format, tenant, text);
       },
     );
 
@@ -91,13 +92,8 @@ export async function importRoutes(app: FastifyInstance, s: Services): Promise<v
       async (req) => {
         const p = principalOf(req);
         const tenant = req.query.tenant ?? homeTenant(p);
-        return s.imports.run(
-          p,
-          'k8s-audit',
-          tenant,
-          textOf(req.body, req.headers['content-encoding']),
-          'k8s-audit',
-        );
+        const text = await textOf(req.body, req.headers['content-encoding']);
+        return s.imports.run(p, 'k8s-audit', tenant, text, 'k8s-audit');
       },
     );
     done();
