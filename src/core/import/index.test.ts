@@ -6,6 +6,8 @@ import { IMPORT_FORMATS, importRecords } from './index.js';
 
 const CTX = { defaultTenant: 'acme', receivedAt: '2026-01-01T00:00:00.000Z', newId: () => 'gen' };
 const opts = { tenant: 'acme' };
+/** Formats read from text logs rather than JSON. */
+const LINE_FORMATS = new Set<string>(['pgaudit']);
 
 describe('importRecords', () => {
   it('never throws on any string and every produced event validates', () => {
@@ -30,6 +32,17 @@ describe('importRecords', () => {
     for (const format of IMPORT_FORMATS) {
       const r = importRecords(format, `{${bytes.toString('latin1')}`, opts);
       expect(r.events).toEqual([]);
+      if (LINE_FORMATS.has(format)) {
+        // Line-oriented logs: lines that are not audit records are counted, not skipped.
+        expect(r.ignored).toBeGreaterThan(0);
+        continue;
+      }
+      if (format === 'auditd') {
+        // Every line that is not an audit record is skipped with its line number.
+        expect(r.skipped.length).toBeGreaterThan(0);
+        for (const s of r.skipped) expect(s.reason).toMatch(/^not an audit record[\x20-\x7e]*$/);
+        continue;
+      }
       expect(r.skipped.length).toBeGreaterThan(0);
       for (const s of r.skipped) {
         expect(s.reason).toMatch(/^not valid JSON/);
@@ -40,6 +53,10 @@ describe('importRecords', () => {
 
   it('returns nothing for an empty file', () => {
     for (const format of IMPORT_FORMATS)
-      expect(importRecords(format, '', opts)).toEqual({ events: [], skipped: [] });
+      expect(importRecords(format, '', opts)).toEqual({
+        events: [],
+        skipped: [],
+        ...(LINE_FORMATS.has(format) ? { ignored: 0 } : {}),
+      });
   });
 });
