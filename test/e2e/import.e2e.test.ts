@@ -2,7 +2,7 @@
  * `veritrail import` as a user runs it: real samples (../shared/samples, see its README for
  * sources) into a real server, read back, and a second import stores nothing new.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -14,6 +14,7 @@ const dir = mkdtempSync(join(tmpdir(), 'veritrail-import-'));
 const SAMPLES = join(ROOT, '..', 'shared', 'samples');
 const CLOUDTRAIL = join(SAMPLES, 'cloudtrail', 'aws.execution.ssm-send-command.json');
 const K8S = join(SAMPLES, 'k8s-audit', 'create_clusterrolebinding.json');
+const FIXTURES = join(ROOT, 'test', 'fixtures', 'import');
 let server: Server;
 
 beforeAll(async () => {
@@ -25,7 +26,7 @@ afterAll(async () => {
 });
 
 interface Report {
-  files: { file: string; imported: number; duplicates: number; skipped: number }[];
+  files: { file: string; imported: number; duplicates: number; skipped: number; ignored: number }[];
 }
 
 const importFile = async (format: string, file: string) => {
@@ -74,6 +75,36 @@ describe('veritrail import end to end', () => {
     expect(await importFile('k8s-audit', K8S)).toMatchObject({ imported: 0, duplicates: 1 });
     expect(await count('action:aws.*')).toBe(56);
     expect(await count('action:k8s.*')).toBe(1);
+  });
+
+  it('imports every sample of every other format, with nothing skipped, idempotently', async () => {
+    const files: [string, string][] = [
+      ...readdirSync(join(SAMPLES, 'gcp-audit'))
+        .filter((f) => f.endsWith('.json'))
+        .map((f): [string, string] => ['gcp-audit', join(SAMPLES, 'gcp-audit', f)]),
+      ['pgaudit', join(SAMPLES, 'pgaudit', 'postgresql-2015-08-12_161343.csv')],
+      ...(['github', 'okta', 'auditd'] as const).flatMap((format) =>
+        readdirSync(join(FIXTURES, format)).map((f): [string, string] => [
+          format,
+          join(FIXTURES, format, f),
+        ]),
+      ),
+    ];
+    for (const [format, file] of files) {
+      const first = await importFile(format, file);
+      expect(first.skipped, file).toBe(0);
+      expect(first.imported, file).toBeGreaterThan(0);
+      const again = await importFile(format, file);
+      expect(again, file).toMatchObject({ imported: 0, duplicates: first.imported, skipped: 0 });
+    }
+    // The PostgreSQL log's other lines are counted, not skipped.
+    const pg = await importFile(
+      'pgaudit',
+      join(SAMPLES, 'pgaudit', 'postgresql-2015-08-12_161343.csv'),
+    );
+    expect(pg.ignored).toBeGreaterThan(0);
+    for (const prefix of ['gcp', 'pg', 'github', 'okta', 'auditd'])
+      expect(await count(`action:${prefix}.*`), prefix).toBeGreaterThan(0);
   });
 
   it('prints skips with line numbers and fails when the server refuses a batch', async () => {
