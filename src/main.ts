@@ -11,6 +11,7 @@ import { randomBytes } from './core/crypto.js';
 import { hashToken } from './app/keys.js';
 import { buildApp } from './http/app.js';
 import { destinationFactory } from './outbound/destinations.js';
+import { startSyslogReceiver, type SyslogReceiver } from './receivers/syslog.js';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { VeritrailError } from './core/errors.js';
@@ -161,6 +162,8 @@ export interface RunningServer {
   readonly url: string;
   readonly app: FastifyInstance;
   readonly services: Services;
+  /** The syslog listeners' bound ports, when any is configured. */
+  readonly syslog?: { readonly host: string; readonly udpPort?: number; readonly tcpPort?: number };
   /** Set when this start generated the admin token: shown once, stored only as a hash. */
   readonly generatedAdminToken?: string;
   readonly demoEvents: number;
@@ -169,7 +172,7 @@ export interface RunningServer {
 
 export async function startServer(
   config: Config,
-  opts: { demo?: boolean; onError?: (e: unknown) => void } = {},
+  opts: { demo?: boolean; onError?: (e: unknown) => void; onLog?: (line: string) => void } = {},
 ): Promise<RunningServer> {
   // Everything that can fail on bad configuration happens before the store is opened.
   const tls =
@@ -226,6 +229,23 @@ export async function startServer(
     await services.close();
     throw e;
   }
+  let syslog: SyslogReceiver | undefined;
+  if (config.syslogUdpPort !== undefined || config.syslogTcpPort !== undefined) {
+    try {
+      syslog = await startSyslogReceiver(services, {
+        host: config.syslogHost,
+        udpPort: config.syslogUdpPort,
+        tcpPort: config.syslogTcpPort,
+        tenant: config.syslogTenant,
+        maxMessageBytes: config.syslogMaxMessageBytes,
+        log: opts.onLog ?? (() => {}),
+      });
+    } catch (e) {
+      await app.close();
+      await services.close();
+      throw e;
+    }
+  }
   // Only once the server is up: a start that fails never swallows a token it could not show.
   let generatedAdminToken: string | undefined;
   if (
@@ -246,8 +266,18 @@ export async function startServer(
     services,
     ...(generatedAdminToken ? { generatedAdminToken } : {}),
     demoEvents: seeded,
+    ...(syslog === undefined
+      ? {}
+      : {
+          syslog: {
+            host: config.syslogHost,
+            ...(syslog.udpPort === undefined ? {} : { udpPort: syslog.udpPort }),
+            ...(syslog.tcpPort === undefined ? {} : { tcpPort: syslog.tcpPort }),
+          },
+        }),
     async close() {
       await app.close();
+      await syslog?.close();
       await services.close();
     },
   };

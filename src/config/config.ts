@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { VeritrailError } from '../core/errors.js';
-import { issuesFromZod } from '../core/event/index.js';
+import { issuesFromZod, TENANT_PATTERN } from '../core/event/index.js';
 
 export const configSchema = z.strictObject({
   dataDir: z.string().min(1).default('./.veritrail'),
@@ -45,6 +45,21 @@ export const configSchema = z.strictObject({
       z.stringbool({ truthy: ['true', '1'], falsy: ['false', '0'] }),
     )
     .default(false),
+  /** Syslog receiver (docs/sources/syslog.md): UDP and TCP ports, 0 for any free one; unset: off. */
+  syslogUdpPort: z.coerce.number().int().min(0).max(65535).optional(),
+  syslogTcpPort: z.coerce.number().int().min(0).max(65535).optional(),
+  syslogHost: z.string().min(1).default('127.0.0.1'),
+  /** The log syslog messages are appended to (senders are not authenticated). */
+  syslogTenant: z
+    .string()
+    .regex(TENANT_PATTERN, 'must match ^[a-z0-9][a-z0-9_-]{0,62}$')
+    .default('default'),
+  syslogMaxMessageBytes: z.coerce
+    .number()
+    .int()
+    .min(480)
+    .max(1024 * 1024)
+    .default(64 * 1024),
 });
 
 export type Config = z.output<typeof configSchema>;
@@ -63,6 +78,11 @@ const ENV: Record<string, keyof Config> = {
   VERITRAIL_TLS_KEY: 'tlsKey',
   VERITRAIL_METRICS_PUBLIC: 'metricsPublic',
   VERITRAIL_OUTBOUND_DIR: 'outboundDir',
+  VERITRAIL_SYSLOG_UDP_PORT: 'syslogUdpPort',
+  VERITRAIL_SYSLOG_TCP_PORT: 'syslogTcpPort',
+  VERITRAIL_SYSLOG_HOST: 'syslogHost',
+  VERITRAIL_SYSLOG_TENANT: 'syslogTenant',
+  VERITRAIL_SYSLOG_MAX_MESSAGE_BYTES: 'syslogMaxMessageBytes',
 };
 
 export function fromEnv(

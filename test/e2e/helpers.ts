@@ -34,6 +34,7 @@ export interface Server {
   url: string;
   child: ChildProcess;
   stderr: () => string;
+  stdout: () => string;
   stop(): Promise<number | null>;
 }
 
@@ -57,6 +58,7 @@ export function serve(args: readonly string[], env: Record<string, string> = {})
           url: m[1]!,
           child,
           stderr: () => err,
+          stdout: () => out,
           stop: () =>
             new Promise((res) => {
               child.once('exit', (code) => res(code));

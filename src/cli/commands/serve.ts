@@ -26,6 +26,22 @@ export function serveCommand(program: Command, out: () => Output): void {
       '--metrics-public',
       'serve GET /metrics without a token (env VERITRAIL_METRICS_PUBLIC=true|false|1|0)',
     )
+    .option(
+      '--syslog-udp <port>',
+      'receive syslog over UDP on this port, 0 for any free one (env VERITRAIL_SYSLOG_UDP_PORT)',
+    )
+    .option(
+      '--syslog-tcp <port>',
+      'receive syslog over TCP on this port, 0 for any free one (env VERITRAIL_SYSLOG_TCP_PORT)',
+    )
+    .option(
+      '--syslog-host <host>',
+      'address the syslog listeners bind (env VERITRAIL_SYSLOG_HOST; default 127.0.0.1)',
+    )
+    .option(
+      '--syslog-tenant <tenant>',
+      'tenant whose log syslog messages go to (env VERITRAIL_SYSLOG_TENANT; default "default")',
+    )
     .action(
       async (o: {
         data?: string;
@@ -38,6 +54,10 @@ export function serveCommand(program: Command, out: () => Output): void {
         tlsCert?: string;
         tlsKey?: string;
         metricsPublic?: boolean;
+        syslogUdp?: string;
+        syslogTcp?: string;
+        syslogHost?: string;
+        syslogTenant?: string;
       }) => {
         const config = loadConfig({
           dataDir: o.data,
@@ -49,12 +69,26 @@ export function serveCommand(program: Command, out: () => Output): void {
           tlsCert: o.tlsCert,
           tlsKey: o.tlsKey,
           metricsPublic: o.metricsPublic,
+          syslogUdpPort: o.syslogUdp,
+          syslogTcpPort: o.syslogTcp,
+          syslogHost: o.syslogHost,
+          syslogTenant: o.syslogTenant,
         });
         const o_ = out();
         const server = await startServer(config, {
           demo: o.demo ?? false,
           onError: (e) => o_.error(`background job: ${(e as Error).message}`),
+          onLog: (line) => o_.info(line),
         });
+        const syslog = server.syslog;
+        const at = (port: number) =>
+          `${syslog?.host.includes(':') ? `[${syslog.host}]` : syslog?.host}:${port}`;
+        const syslogText = syslog
+          ? `; syslog on ${[
+              ...(syslog.udpPort === undefined ? [] : [`udp ${at(syslog.udpPort)}`]),
+              ...(syslog.tcpPort === undefined ? [] : [`tcp ${at(syslog.tcpPort)}`]),
+            ].join(', ')} into tenant "${config.syslogTenant}"`
+          : '';
         if (server.generatedAdminToken) {
           o_.info(
             `admin token (shown once; set VERITRAIL_ADMIN_TOKEN to choose your own):\n  ${server.generatedAdminToken}`,
@@ -68,9 +102,19 @@ export function serveCommand(program: Command, out: () => Output): void {
             data: config.dataDir,
             ...(config.databaseUrl ? { database: redactDatabaseUrl(config.databaseUrl) } : {}),
             ...(server.generatedAdminToken ? { admin_token: server.generatedAdminToken } : {}),
+            ...(syslog
+              ? {
+                  syslog: {
+                    host: syslog.host,
+                    ...(syslog.udpPort === undefined ? {} : { udp_port: syslog.udpPort }),
+                    ...(syslog.tcpPort === undefined ? {} : { tcp_port: syslog.tcpPort }),
+                    tenant: config.syslogTenant,
+                  },
+                }
+              : {}),
           },
           () =>
-            `Veritrail listening on ${server.url} (${config.databaseUrl ? `database: ${redactDatabaseUrl(config.databaseUrl)}, signing key in ${config.dataDir}` : `data: ${config.dataDir}`})`,
+            `Veritrail listening on ${server.url} (${config.databaseUrl ? `database: ${redactDatabaseUrl(config.databaseUrl)}, signing key in ${config.dataDir}` : `data: ${config.dataDir}`})${syslogText}`,
         );
         const stop = () => {
           o_.info(
