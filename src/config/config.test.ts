@@ -25,3 +25,41 @@ describe('metricsPublic', () => {
     );
   });
 });
+
+describe('syslog receiver settings', () => {
+  it('are off by default and read from the environment, flags winning', () => {
+    const c = loadConfig({}, {});
+    expect(c.syslogUdpPort).toBeUndefined();
+    expect(c.syslogTcpPort).toBeUndefined();
+    expect(c).toMatchObject({ syslogHost: '127.0.0.1', syslogTenant: 'default' });
+    expect(
+      loadConfig(
+        { syslogTcpPort: '6515' },
+        {
+          VERITRAIL_SYSLOG_UDP_PORT: '0',
+          VERITRAIL_SYSLOG_TCP_PORT: '5514',
+          VERITRAIL_SYSLOG_TENANT: 'edge',
+          VERITRAIL_SYSLOG_MAX_MESSAGE_BYTES: '8192',
+        },
+      ),
+    ).toMatchObject({
+      syslogUdpPort: 0,
+      syslogTcpPort: 6515,
+      syslogTenant: 'edge',
+      syslogMaxMessageBytes: 8192,
+    });
+  });
+
+  it('refuses bad ports, tenants and sizes, naming the setting', () => {
+    for (const [env, path] of [
+      [{ VERITRAIL_SYSLOG_UDP_PORT: '70000' }, 'syslogUdpPort'],
+      [{ VERITRAIL_SYSLOG_TCP_PORT: 'five' }, 'syslogTcpPort'],
+      [{ VERITRAIL_SYSLOG_TENANT: 'Bad Tenant' }, 'syslogTenant'],
+      [{ VERITRAIL_SYSLOG_TENANT: '_system' }, 'syslogTenant'],
+      [{ VERITRAIL_SYSLOG_MAX_MESSAGE_BYTES: '100' }, 'syslogMaxMessageBytes'],
+    ] as const)
+      expect(() => loadConfig({}, env), path).toThrow(
+        expect.objectContaining({ details: [expect.objectContaining({ path })] }),
+      );
+  });
+});
