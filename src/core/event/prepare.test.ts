@@ -65,3 +65,21 @@ describe('U+0000 is refused in every string and key (PostgreSQL text cannot hold
     expect(r.ok).toBe(true);
   });
 });
+
+describe('JSON values built in process', () => {
+  const ctx = { defaultTenant: 'acme', receivedAt: '2026-01-01T00:00:00.000Z', newId: () => 'i' };
+  it('reports a hole in a sparse array as an issue instead of throwing', () => {
+    // eslint-disable-next-line no-sparse-arrays
+    const sparse = [1, , 3];
+    for (const field of ['metadata', 'raw'] as const) {
+      const r = normaliseEvent(
+        { action: 'user.login', actor: { id: 'a' }, [field]: { list: sparse } },
+        ctx,
+      );
+      expect(r.ok, field).toBe(false);
+      if (r.ok) continue;
+      expect(r.error.map((i) => i.path)).toEqual([`${field}.list.1`]);
+      expect(r.error[0]!.message).toMatch(/JSON value/);
+    }
+  });
+});

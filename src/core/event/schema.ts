@@ -116,7 +116,10 @@ function boundJson(value: unknown, maxDepth: number, ctx: z.RefinementCtx): void
       ctx.addIssue({ code: 'custom', message: `nesting deeper than ${maxDepth} levels`, path });
       return;
     }
-    const entries = Array.isArray(v) ? v.map((x, i) => [i, x] as const) : Object.entries(v);
+    // Array.from visits holes of a sparse array (as undefined), which map would skip.
+    const entries = Array.isArray(v)
+      ? Array.from(v as unknown[], (x, i) => [i, x] as const)
+      : Object.entries(v);
     if (entries.length > LIMITS.objectKeys) {
       ctx.addIssue({ code: 'custom', message: `more than ${LIMITS.objectKeys} entries`, path });
       return;
