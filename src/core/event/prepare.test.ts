@@ -69,7 +69,6 @@ describe('U+0000 is refused in every string and key (PostgreSQL text cannot hold
 describe('JSON values built in process', () => {
   const ctx = { defaultTenant: 'acme', receivedAt: '2026-01-01T00:00:00.000Z', newId: () => 'i' };
   it('reports a hole in a sparse array as an issue instead of throwing', () => {
-    // eslint-disable-next-line no-sparse-arrays
     const sparse = [1, , 3];
     for (const field of ['metadata', 'raw'] as const) {
       const r = normaliseEvent(
