@@ -1,5 +1,6 @@
 /** End-to-end helpers: run the real built CLI (bin/veritrail.js) as a child process. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -70,6 +71,18 @@ export function serve(args: readonly string[], env: Record<string, string> = {})
     child.on('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`server exited with ${code}: ${err}`));
+    });
+  });
+}
+
+/** A TCP port free right now on 127.0.0.1 (to start a server at a URL known in advance). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
     });
   });
 }

@@ -6,12 +6,11 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ROOT, serve } from './helpers.js';
+import { freePort, ROOT, serve } from './helpers.js';
 
 const ADMIN = 'sdk-spool-admin-token-0123456789';
 const dir = mkdtempSync(join(tmpdir(), 'veritrail-sdk-e2e-'));
@@ -41,17 +40,6 @@ if (mode === 'record') {
 }
 `,
 );
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function start(args: string[]): { child: ChildProcess; out: () => string; err: () => string } {
   const child = spawn(process.execPath, [producer, ...args], { cwd: ROOT });
