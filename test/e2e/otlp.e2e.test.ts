@@ -245,7 +245,7 @@ describe('OTLP logs receiver end to end', () => {
           'content-encoding': 'gzip',
         }),
       413,
-      'gunzipped body is larger',
+      'decompressed body is over',
     ],
     [
       'XML',

@@ -91,16 +91,28 @@ export function timestampMs(s: string): number {
  */
 const json = (maxDepth: number) => z.unknown().superRefine((v, ctx) => boundJson(v, maxDepth, ctx));
 
+/** Where a value sits, as a chain to its parent: the array is built only for an issue. */
+interface At {
+  readonly up: At | undefined;
+  readonly key: string | number;
+}
+function pathOf(at: At | undefined): (string | number)[] {
+  const out: (string | number)[] = [];
+  for (let a = at; a !== undefined; a = a.up) out.push(a.key);
+  return out.reverse();
+}
+
 function boundJson(value: unknown, maxDepth: number, ctx: z.RefinementCtx): void {
-  const walk = (v: unknown, depth: number, path: (string | number)[]): void => {
+  const issue = (message: string, at: At | undefined) =>
+    ctx.addIssue({ code: 'custom', message, path: pathOf(at) });
+  const walk = (v: unknown, depth: number, at: At | undefined): void => {
     if (typeof v === 'string') {
-      if (v.includes('\0')) ctx.addIssue({ code: 'custom', message: NUL_MESSAGE, path });
+      if (v.includes('\0')) issue(NUL_MESSAGE, at);
       return;
     }
     if (v === null || typeof v === 'boolean') return;
     if (typeof v === 'number') {
-      if (!Number.isFinite(v))
-        ctx.addIssue({ code: 'custom', message: 'must be a finite number', path });
+      if (!Number.isFinite(v)) issue('must be a finite number', at);
       return;
     }
     if (
@@ -109,30 +121,30 @@ function boundJson(value: unknown, maxDepth: number, ctx: z.RefinementCtx): void
         Object.getPrototypeOf(v) !== Object.prototype &&
         Object.getPrototypeOf(v) !== null)
     ) {
-      ctx.addIssue({ code: 'custom', message: 'must be a JSON value', path });
+      issue('must be a JSON value', at);
       return;
     }
     if (depth > maxDepth) {
-      ctx.addIssue({ code: 'custom', message: `nesting deeper than ${maxDepth} levels`, path });
+      issue(`nesting deeper than ${maxDepth} levels`, at);
       return;
     }
-    // Array.from visits holes of a sparse array (as undefined), which map would skip.
-    const entries = Array.isArray(v)
-      ? Array.from(v as unknown[], (x, i) => [i, x] as const)
-      : Object.entries(v);
-    if (entries.length > LIMITS.objectKeys) {
-      ctx.addIssue({ code: 'custom', message: `more than ${LIMITS.objectKeys} entries`, path });
+    if (Array.isArray(v)) {
+      if (v.length > LIMITS.objectKeys) return issue(`more than ${LIMITS.objectKeys} entries`, at);
+      // An index loop visits the holes of a sparse array too (as undefined: not JSON).
+      for (let i = 0; i < v.length; i++) walk(v[i], depth + 1, { up: at, key: i });
       return;
     }
-    for (const [k, x] of entries) {
-      if (typeof k === 'string' && k.includes('\0')) {
-        ctx.addIssue({ code: 'custom', message: `key ${NUL_MESSAGE}`, path: [...path, k] });
+    const keys = Object.keys(v);
+    if (keys.length > LIMITS.objectKeys) return issue(`more than ${LIMITS.objectKeys} entries`, at);
+    for (const k of keys) {
+      if (k.includes('\0')) {
+        issue(`key ${NUL_MESSAGE}`, { up: at, key: k });
         continue;
       }
-      walk(x, depth + 1, [...path, k]);
+      walk((v as Record<string, unknown>)[k], depth + 1, { up: at, key: k });
     }
   };
-  walk(value, 1, []);
+  walk(value, 1, undefined);
 }
 
 const bytes = (max: number) => (v: unknown) => Buffer.byteLength(JSON.stringify(v)) <= max;
