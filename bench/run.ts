@@ -5,6 +5,7 @@
  *   BENCH_CLIENTS  concurrent HTTP clients / library callers (default 4)
  *   BENCH_ONLY=postgres  only the PostgreSQL figures (bench/pg.ts); BENCH_PG=0 skips them
  *   BENCH_ONLY=stream    only the live stream figures (bench/stream.ts)
+ *   BENCH_ONLY=capture   only the importer and receiver figures (bench/capture.ts)
  *   BENCH_PROF=DIR  the benchmarked servers write CPU profiles (--cpu-prof) to DIR
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,6 +19,7 @@ import { floorInsert } from './floor.js';
 import { ADMIN, postLoad, ROOT, startServer } from './server.js';
 import { pgReachable, postgresBench } from './pg.js';
 import { streamBench } from './stream.js';
+import { captureBench } from './capture.js';
 import { latencies, printTable } from './stats.js';
 import { benchEvent, SEARCH_QUERIES, T0, USERS } from './workload.js';
 
@@ -122,6 +124,34 @@ async function streams(): Promise<void> {
   results.stream = f;
 }
 
+/** Importer and receiver figures (bench/capture.ts). */
+async function capture(): Promise<void> {
+  const c = await captureBench(tmp);
+  for (const [format, f] of Object.entries(c.importers)) {
+    rows.push([
+      `import mapping, ${format}, ${fmt(c.events)} records, 1 core (records/s)`,
+      fmt(f.rate),
+      `${(f.rate / f.parse).toFixed(2)} of JSON.parse alone (${fmt(f.parse)}/s)`,
+    ]);
+  }
+  const { http } = c;
+  rows.push([
+    `capture baseline: POST /v1/events, ${fmt(c.events)} events (ev/s)`,
+    fmt(http.events),
+    '1.00',
+  ]);
+  const vs = (x: number) => (x / http.events).toFixed(2);
+  if (http.import > 0)
+    rows.push([
+      'POST /v1/import, CloudTrail, 500 records a request (ev/s)',
+      fmt(http.import),
+      vs(http.import),
+    ]);
+  rows.push(['OTLP/HTTP JSON, 500 log records a request (ev/s)', fmt(http.otlp), vs(http.otlp)]);
+  rows.push(['syslog RFC 5424 over TCP, 4 connections (ev/s)', fmt(http.syslog), vs(http.syslog)]);
+  results.capture = c;
+}
+
 /** PostgreSQL figures (bench/pg.ts), or a row saying why they were skipped. */
 async function postgres(): Promise<void> {
   const unreachable = process.env.BENCH_PG === '0' ? 'BENCH_PG=0' : await pgReachable();
@@ -159,6 +189,12 @@ async function postgres(): Promise<void> {
 async function main(): Promise<void> {
   if (process.env.BENCH_ONLY === 'stream') {
     await streams();
+    printTable(rows);
+    rmSync(tmp, { recursive: true, force: true });
+    return;
+  }
+  if (process.env.BENCH_ONLY === 'capture') {
+    await capture();
     printTable(rows);
     rmSync(tmp, { recursive: true, force: true });
     return;
@@ -294,6 +330,7 @@ async function main(): Promise<void> {
   await s.close();
 
   await streams();
+  await capture();
   await postgres();
   printTable(rows);
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });

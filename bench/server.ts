@@ -8,11 +8,17 @@ export const ADMIN = 'bench-admin-token-0123456789abcdef';
 
 export interface BenchServer {
   readonly url: string;
+  /** What the server printed on stdout up to its listening line (bound ports, …). */
+  readonly banner: string;
   stop(): Promise<void>;
 }
 
 /** `env` adds to the environment (e.g. VERITRAIL_DATABASE_URL); BENCH_PROF writes CPU profiles. */
-export function startServer(dir: string, env: Record<string, string> = {}): Promise<BenchServer> {
+export function startServer(
+  dir: string,
+  env: Record<string, string> = {},
+  args: readonly string[] = [],
+): Promise<BenchServer> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
@@ -27,6 +33,7 @@ export function startServer(dir: string, env: Record<string, string> = {}): Prom
         '0',
         '--data',
         dir,
+        ...args,
       ],
       {
         env: { ...process.env, VERITRAIL_ADMIN_TOKEN: ADMIN, ...env },
@@ -40,6 +47,7 @@ export function startServer(dir: string, env: Record<string, string> = {}): Prom
       if (m)
         resolve({
           url: m[1]!,
+          banner: out,
           stop: () => new Promise((r) => (child.once('exit', () => r()), child.kill('SIGTERM'))),
         });
     });
