@@ -83,6 +83,10 @@ function auditOf(d: DestinationConfig): string {
       return `syslog ${d.host}:${d.port}`;
     case 'file':
       return `file ${d.path}`;
+    case 'slack':
+      return `slack ${new URL(d.url).origin}`;
+    case 'email':
+      return `email ${d.host} to ${d.to.length} recipient(s)`;
   }
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LogWatch } from './log-watch.js';
+import { DeliveryFailure } from '../core/outbound/delivery-failure.js';
 import { backoffMs, OutboundDelivery, type DeliveryOptions } from './outbound.js';
 import { SOLE_PROCESS, type Coordination, type Destination, type OutboundEvent } from './ports.js';
 import { MemoryLog, MemoryOutboundStore } from './test-support/memory-outbound.js';
@@ -162,6 +163,35 @@ describe('outbound delivery', () => {
     await job.stop();
     expect(errors).toHaveLength(1);
     expect(dest.batches).toEqual([[0, 3, 6], [0, 3, 6], [9]]);
+  });
+
+  it('waits at least what the receiver asked for, and logs every attempt', async () => {
+    const { store, dest, waits, make } = await setup(10, { maxAttempts: 3 });
+    const send = dest.send.bind(dest);
+    let calls = 0;
+    dest.send = (events) =>
+      ++calls <= 3
+        ? Promise.reject(
+            new DeliveryFailure(`busy (${calls})`, { status: 429, retryAfterMs: 5000 * calls }),
+          )
+        : send(events);
+    const job = make();
+    job.start();
+    await until(async () => (await store.outbound.cursor('os1'))?.afterSeq === 9);
+    await job.stop();
+    // Jitter 0.999 of 500 ms and 1 s is below the requested 5 s and 10 s; the third failure
+    // dead-letters the batch without a wait.
+    expect(waits).toEqual([5000, 10_000]);
+    expect(
+      job.attempts('os1').map((a) => [a.outcome, a.attempt, a.fromSeq, a.toSeq, a.status]),
+    ).toEqual([
+      ['delivered', 1, 9, 9, null],
+      ['dead_lettered', 3, 0, 6, 429],
+      ['failed', 2, 0, 6, 429],
+      ['failed', 1, 0, 6, 429],
+    ]);
+    expect(job.attempts('os1', 1)).toHaveLength(1);
+    expect(job.attempts('other')).toEqual([]);
   });
 
   it('caps the backoff', () => {

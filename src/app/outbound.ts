@@ -4,8 +4,10 @@
  * seq order. The cursor moves only after the destination accepted a batch, so a crash between
  * the two re-sends that batch (at least once), and batch k+1 never leaves before k is accepted
  * (order per stream). A batch that fails `maxAttempts` times becomes a dead letter and is
- * passed. Backoff: exponential with full jitter.
+ * passed. Backoff: exponential with full jitter, and at least what a receiver asked for
+ * (`Retry-After`). The last attempts of each stream are kept in memory (`attempts`).
  */
+import { failureDetail } from '../core/outbound/delivery-failure.js';
 import { compileMatcher, parseQuery, type EventMatcher } from '../core/query/index.js';
 import type { LogWatch } from './log-watch.js';
 import type {
@@ -44,6 +46,24 @@ export interface DeliveryDeps {
   readonly destinations: DestinationFactory;
 }
 
+/** One attempt to send one batch (GET /v1/outbound-streams/{id}/deliveries). */
+export interface DeliveryAttempt {
+  readonly at: string;
+  /** `dead_lettered`: the last failed attempt, after which the batch was passed. */
+  readonly outcome: 'delivered' | 'failed' | 'dead_lettered';
+  /** 1 for the first attempt of a batch. */
+  readonly attempt: number;
+  readonly fromSeq: number;
+  readonly toSeq: number;
+  readonly events: number;
+  /** HTTP status or SMTP reply code, when the receiver answered. */
+  readonly status: number | null;
+  readonly error: string | null;
+}
+
+/** Attempts kept per stream, newest last. */
+export const ATTEMPTS_KEPT = 100;
+
 /** Full jitter (AWS Architecture Blog, "Exponential Backoff and Jitter"). */
 export function backoffMs(attempt: number, base: number, cap: number, random: number): number {
   return Math.floor(random * Math.min(cap, base * 2 ** attempt));
@@ -78,6 +98,7 @@ class StreamWorker {
     private readonly opts: Required<Omit<DeliveryOptions, 'onError'>> & {
       onError: (e: unknown) => void;
     },
+    private readonly record: (a: DeliveryAttempt) => void = () => {},
   ) {
     this.matcher = compileMatcher(parseQuery(stream.q));
     this.batchSize = stream.destination.batch_size;
@@ -155,6 +176,13 @@ class StreamWorker {
     for (let attempt = 0; ; attempt++) {
       if (this.stopped) return undefined;
       const at = clock.now().toISOString();
+      const tried = {
+        at,
+        attempt: attempt + 1,
+        fromSeq: batch[0]!.seq,
+        toSeq: batch.at(-1)!.seq,
+        events: batch.length,
+      };
       let failure: { error: unknown } | undefined;
       try {
         await this.destination.send(batch);
@@ -171,13 +199,22 @@ class StreamWorker {
           lastAttemptAt: at,
           failures: 0,
         };
+        this.record({ ...tried, outcome: 'delivered', status: null, error: null });
         await outbound.saveCursor(id, next);
         return next;
       }
       if (this.stopped) return undefined;
       const error = describeError(failure.error);
+      const detail = failureDetail(failure.error);
+      const last = attempt + 1 >= this.opts.maxAttempts;
+      this.record({
+        ...tried,
+        outcome: last ? 'dead_lettered' : 'failed',
+        status: detail.status ?? null,
+        error,
+      });
       cursor = { ...cursor, lastError: error, lastAttemptAt: at, failures: cursor.failures + 1 };
-      if (attempt + 1 >= this.opts.maxAttempts) {
+      if (last) {
         await outbound.addDeadLetter({
           streamId: id,
           fromSeq: batch[0]!.seq,
@@ -190,11 +227,10 @@ class StreamWorker {
         return next;
       }
       await outbound.saveCursor(id, cursor);
-      const wait = backoffMs(
-        attempt,
-        this.opts.backoffBaseMs,
-        this.opts.backoffCapMs,
-        this.opts.random(),
+      // A receiver's Retry-After (bounded by the adapter) is a floor: sooner would be refused.
+      const wait = Math.max(
+        backoffMs(attempt, this.opts.backoffBaseMs, this.opts.backoffCapMs, this.opts.random()),
+        detail.retryAfterMs ?? 0,
       );
       await this.opts.sleep(wait, this.stopping.signal);
     }
@@ -203,6 +239,8 @@ class StreamWorker {
 
 export class OutboundDelivery {
   private readonly workers = new Map<string, StreamWorker>();
+  /** The last attempts per stream, newest last; kept across worker restarts. */
+  private readonly log = new Map<string, DeliveryAttempt[]>();
   private readonly opts: Required<Omit<DeliveryOptions, 'onError'>> & {
     onError: (e: unknown) => void;
   };
@@ -248,8 +286,12 @@ export class OutboundDelivery {
 
   private async reconcile(): Promise<void> {
     const wanted = new Map<string, OutboundStreamRecord>();
-    if (!this.stopped && this.deps.coordination.isLeader())
-      for (const s of await this.deps.outbound.list()) if (s.enabled) wanted.set(s.id, s);
+    if (!this.stopped && this.deps.coordination.isLeader()) {
+      const all = await this.deps.outbound.list();
+      for (const s of all) if (s.enabled) wanted.set(s.id, s);
+      const live = new Set(all.map((s) => s.id));
+      for (const id of this.log.keys()) if (!live.has(id)) this.log.delete(id);
+    }
     for (const [id, w] of this.workers) {
       const s = wanted.get(id);
       if (s && s.updatedAt === w.stream.updatedAt) continue;
@@ -260,11 +302,29 @@ export class OutboundDelivery {
     for (const [id, s] of wanted) {
       if (this.workers.has(id)) continue;
       try {
-        this.workers.set(id, new StreamWorker(s, this.deps, this.opts));
+        this.workers.set(
+          id,
+          new StreamWorker(s, this.deps, this.opts, (a) => this.remember(id, a)),
+        );
       } catch (e) {
         this.opts.onError(e);
       }
     }
+  }
+
+  private remember(id: string, a: DeliveryAttempt): void {
+    let list = this.log.get(id);
+    if (list === undefined) this.log.set(id, (list = []));
+    list.push(a);
+    if (list.length > ATTEMPTS_KEPT) list.splice(0, list.length - ATTEMPTS_KEPT);
+  }
+
+  /**
+   * The last `limit` attempts of a stream made by this process, newest first. In memory: empty
+   * after a restart, and on a node that does not lead the background jobs.
+   */
+  attempts(streamId: string, limit = ATTEMPTS_KEPT): DeliveryAttempt[] {
+    return (this.log.get(streamId) ?? []).slice(-Math.max(1, limit)).reverse();
   }
 
   async stop(): Promise<void> {

@@ -1,9 +1,11 @@
 /**
  * What the HTTP destinations share: one POST per batch, a timeout, no redirects followed, a
  * 2xx answer accepts the batch. Errors name the receiver's origin only: a URL's path or query
- * may hold a token.
+ * may hold a token. A refusal carries its status and any `Retry-After` (429, 503), which the
+ * delivery job honours.
  */
 import type { Destination, OutboundEvent } from '../app/ports.js';
+import { DeliveryFailure, parseRetryAfter } from '../core/outbound/delivery-failure.js';
 
 export abstract class HttpPostDestination implements Destination {
   private readonly closing = new AbortController();
@@ -30,10 +32,16 @@ export abstract class HttpPostDestination implements Destination {
       res = await fetch(this.url, { method: 'POST', headers, body, signal, redirect: 'manual' });
     } catch (e) {
       const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-      throw new Error(`${this.origin}: ${cause?.code ?? cause?.message ?? (e as Error).message}`);
+      throw new DeliveryFailure(
+        `${this.origin}: ${cause?.code ?? cause?.message ?? (e as Error).message}`,
+      );
     }
     await res.arrayBuffer().catch(() => undefined);
-    if (res.status < 200 || res.status > 299) throw new Error(`${this.origin}: HTTP ${res.status}`);
+    if (res.status < 200 || res.status > 299)
+      throw new DeliveryFailure(`${this.origin}: HTTP ${res.status}`, {
+        status: res.status,
+        retryAfterMs: parseRetryAfter(res.headers.get('retry-after'), Date.now()),
+      });
   }
 
   close(): Promise<void> {

@@ -110,7 +110,11 @@ const where = (d: StreamView['destination']): string =>
     ? `syslog ${String(d.host)}:${String(d.port)}`
     : d.type === 'file'
       ? `file ${String(d.path)}`
-      : `${d.type} ${String(d.url)}`;
+      : d.type === 'email'
+        ? `email ${String(d.host)} to ${Array.isArray(d.to) ? d.to.join(', ') : ''}`
+        : d.type === 'slack'
+          ? 'slack (webhook URL not shown)'
+          : `${d.type} ${String(d.url)}`;
 
 function describeStream(s: StreamView): string {
   const st = s.status;

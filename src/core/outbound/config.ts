@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { err, ok, type Issue, type Result } from '../errors.js';
 import { issuesFromZod } from '../event/validate.js';
 import { TENANT_PATTERN } from '../event/schema.js';
+import { emailDestinationSchema, slackDestinationSchema } from './notify-config.js';
 
 const httpUrl = z
   .string()
@@ -59,8 +60,10 @@ export const destinationSchema = z.discriminatedUnion(
         .default(100 * 1024 * 1024),
       batch_size: batchSize,
     }),
+    slackDestinationSchema,
+    emailDestinationSchema,
   ],
-  { error: 'must be an object whose type is webhook, syslog, splunk_hec or file' },
+  { error: 'must be an object whose type is webhook, syslog, splunk_hec, file, slack or email' },
 );
 
 export type DestinationConfig = z.output<typeof destinationSchema>;
@@ -96,7 +99,10 @@ function parse<T>(schema: z.ZodType<T>, input: unknown): Result<T, readonly Issu
 export const parseStreamCreate = (input: unknown) => parse(streamCreateSchema, input);
 export const parseStreamPatch = (input: unknown) => parse(streamPatchSchema, input);
 
-/** The destination as the API shows it: secrets replaced by `secret_set`/`token_set`. */
+/**
+ * The destination as the API shows it: secrets replaced by `secret_set`/`token_set`, the Slack
+ * URL (its path is the credential) by `url_set`, the SMTP password by `auth.password_set`.
+ */
 export function publicDestination(d: DestinationConfig): Record<string, unknown> {
   if (d.type === 'webhook') {
     const { secret, ...rest } = d;
@@ -105,6 +111,14 @@ export function publicDestination(d: DestinationConfig): Record<string, unknown>
   if (d.type === 'splunk_hec') {
     const { token, ...rest } = d;
     return { ...rest, token_set: token.length > 0 };
+  }
+  if (d.type === 'slack') {
+    const { url, ...rest } = d;
+    return { ...rest, url_set: url.length > 0 };
+  }
+  if (d.type === 'email' && d.auth !== undefined) {
+    const { auth, ...rest } = d;
+    return { ...rest, auth: { user: auth.user, password_set: auth.password.length > 0 } };
   }
   return { ...d };
 }

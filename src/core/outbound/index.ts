@@ -3,3 +3,8 @@ export * from './webhook-payload.js';
 export * from './cef.js';
 export * from './syslog.js';
 export * from './splunk-hec.js';
+export * from './delivery-failure.js';
+export * from './notify-config.js';
+export * from './alert-view.js';
+export * from './slack-message.js';
+export * from './email-message.js';

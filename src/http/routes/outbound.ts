@@ -1,5 +1,6 @@
 /** Outbound streams (docs/outbound.md): admin of the stream's tenant, or the admin token. */
 import type { FastifyInstance } from 'fastify';
+import type { DeliveryAttempt } from '../../app/outbound.js';
 import { deadLetterView, streamView } from '../../app/outbound-streams.js';
 import type { Services } from '../../app/services.js';
 import { principalOf } from '../auth.js';
@@ -12,9 +13,14 @@ const idParams = strictObject({ id: { type: 'string', maxLength: 64 } }, ['id'])
 const destination = {
   type: 'object',
   description:
-    'webhook: {type, url, secret (≥16 chars, never returned), batch_size}; splunk_hec: {type, url, token (never returned), index?, batch_size}; syslog: {type, host, port, tls, format: cef|json, batch_size}; file: {type, path (under the server outbound folder), max_bytes, batch_size}',
+    'webhook: {type, url, secret (≥16 chars, never returned), batch_size}; splunk_hec: {type, url, token (never returned), index?, batch_size}; syslog: {type, host, port, tls, format: cef|json, batch_size}; file: {type, path (under the server outbound folder), max_bytes, batch_size}; slack: {type, url (https, never returned), console_url?, batch_size ≤10}; email: {type, host, port?, security: tls|starttls|none, auth?: {user, password (never returned)}, from, to[], subject?, console_url?, batch_size ≤50}',
   required: ['type'],
-  properties: { type: { type: 'string', enum: ['webhook', 'splunk_hec', 'syslog', 'file'] } },
+  properties: {
+    type: {
+      type: 'string',
+      enum: ['webhook', 'splunk_hec', 'syslog', 'file', 'slack', 'email'],
+    },
+  },
 } as const;
 
 const createBody = {
@@ -38,6 +44,17 @@ const patchBody = {
   properties: { enabled: { type: 'boolean' }, q: { type: 'string' }, destination },
 } as const;
 
+const attemptView = (a: DeliveryAttempt) => ({
+  at: a.at,
+  outcome: a.outcome,
+  attempt: a.attempt,
+  from_seq: a.fromSeq,
+  to_seq: a.toSeq,
+  events: a.events,
+  status_code: a.status,
+  error: a.error,
+});
+
 export function outboundRoutes(app: FastifyInstance, s: Services): void {
   const schema = (summary: string, extra: object = {}) => ({
     schema: { summary, tags: ['outbound'], security, response: errorResponses, ...extra },
@@ -45,7 +62,9 @@ export function outboundRoutes(app: FastifyInstance, s: Services): void {
 
   app.post<{ Body: unknown }>(
     base,
-    schema('Create an outbound stream (webhook, Splunk HEC, syslog or file)', { body: createBody }),
+    schema('Create an outbound stream (webhook, Splunk HEC, syslog, file, Slack or email)', {
+      body: createBody,
+    }),
     async (req, reply) => {
       const rec = await s.outbound.create(principalOf(req), req.body);
       return reply.code(201).send({ stream: streamView(rec, await s.outbound.status(rec)) });
@@ -109,6 +128,19 @@ export function outboundRoutes(app: FastifyInstance, s: Services): void {
         req.query.limit ?? 100,
       );
       return { dead_letters: list.map(deadLetterView) };
+    },
+  );
+
+  app.get<{ Params: { id: string }; Querystring: { limit?: number } }>(
+    `${base}/:id/deliveries`,
+    schema('The last delivery attempts of this process, newest first (kept in memory)', {
+      params: idParams,
+      querystring: strictObject({ limit: { type: 'integer', minimum: 1, maximum: 100 } }),
+    }),
+    async (req) => {
+      const rec = await s.outbound.get(principalOf(req), req.params.id);
+      const list = s.outboundDelivery?.attempts(rec.id, req.query.limit ?? 20) ?? [];
+      return { deliveries: list.map(attemptView) };
     },
   );
 }
