@@ -86,6 +86,19 @@ export default tseslint.config(
     ignores: ['**/*.test.ts', '**/test-support/**'],
     rules: restrict(['**/storage/**', '**/http/**', '**/cli/**', '**/config/**', '**/main.js']),
   },
+  // GeoIP adapter (reads an .mmdb file): the core only.
+  {
+    files: ['src/geo/**'],
+    ignores: ['**/*.test.ts', '**/test-support/**'],
+    rules: restrict([
+      '**/app/**',
+      '**/storage/**',
+      '**/http/**',
+      '**/cli/**',
+      '**/config/**',
+      '**/main.js',
+    ]),
+  },
   // Client side (SDK, HTTP middleware): runs in the producer's process; the core's event
   // schema only, nothing of the server.
   {

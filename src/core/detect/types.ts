@@ -15,12 +15,7 @@ export interface RuleInfo {
   readonly title: string;
   /** `sigma` (detection), `correlation`, or a Veritrail type. */
   readonly type:
-    | 'sigma'
-    | 'correlation'
-    | 'new_terms'
-    | 'volume_spike'
-    | 'off_hours'
-    | 'impossible_travel';
+    'sigma' | 'correlation' | 'new_terms' | 'volume_spike' | 'off_hours' | 'impossible_travel';
   readonly severity: Severity;
   readonly description?: string;
   readonly author?: string;

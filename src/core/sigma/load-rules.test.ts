@@ -163,6 +163,7 @@ describe('loadRules', () => {
       rules: [],
       filters: [],
       correlations: [],
+      typed: [],
       errors: [],
     });
   });

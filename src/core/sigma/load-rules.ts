@@ -24,6 +24,7 @@ import type {
   SigmaErrorCode,
   SigmaFilter,
   SigmaLoadError,
+  TypedRuleDocument,
 } from './types.js';
 
 type Doc = Record<string, unknown>;
@@ -51,7 +52,7 @@ function merge(base: Doc, over: Doc): Doc {
 }
 
 export function loadRules(text: string, fileName: string, options: LoadOptions = {}): LoadResult {
-  const result: LoadResult = { rules: [], filters: [], correlations: [], errors: [] };
+  const result: LoadResult = { rules: [], filters: [], correlations: [], typed: [], errors: [] };
   const err = (code: SigmaErrorCode, line: number, column: number, path: string, message: string) =>
     result.errors.push({
       code,
@@ -171,7 +172,9 @@ export function loadRules(text: string, fileName: string, options: LoadOptions =
     const d = js as Doc;
     previous = d;
     try {
-      if (d.correlation !== undefined) {
+      if (isMap(d.veritrail) && d.veritrail.type !== undefined) {
+        result.typed.push(typedDocument(d, fileName, docStart.line, placeholders, locate));
+      } else if (d.correlation !== undefined) {
         result.correlations.push(parseCorrelation(d, fileName, docStart.line));
       } else if (d.filter !== undefined) {
         result.filters.push(parseFilter(d, fileName, docStart.line, placeholders));
@@ -204,6 +207,44 @@ export function loadRules(text: string, fileName: string, options: LoadOptions =
     }
   }
   return result;
+}
+
+/** A Veritrail rule document: Sigma metadata, optional logsource and detection, `veritrail`. */
+function typedDocument(
+  d: Doc,
+  file: string,
+  line: number,
+  placeholders: LoadOptions['placeholders'] & object,
+  locate: (path: Path) => { line: number; col: number },
+): TypedRuleDocument {
+  const spec = d.veritrail as Doc;
+  if (typeof spec.type !== 'string')
+    throw new CompileError(
+      'invalid_field',
+      ['veritrail', 'type'],
+      `'veritrail.type' must be a string`,
+    );
+  const meta = ruleMeta(d, file, line, false, true);
+  const ls = d.logsource === undefined ? undefined : logsource(d);
+  const match =
+    d.detection === undefined
+      ? undefined
+      : compileDetection(d.detection, ['detection'], {
+          placeholders,
+          aliases: ls === undefined ? () => [] : fieldAliases(ls),
+        });
+  return {
+    kind: 'typed',
+    type: spec.type,
+    meta,
+    ...(ls !== undefined ? { logsource: ls } : {}),
+    ...(match !== undefined ? { match } : {}),
+    spec,
+    locate: (path) => {
+      const p = locate(path);
+      return { line: p.line, column: p.col };
+    },
+  };
 }
 
 function parseFilter(

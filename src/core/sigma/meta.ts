@@ -75,8 +75,60 @@ function dateField(doc: Doc, key: string): string | undefined {
   return s;
 }
 
-/** The metadata of a detection rule (`uuidId`: the id must be a UUID) or of a correlation. */
-export function ruleMeta(doc: Doc, file: string, line: number, uuidId: boolean): RuleMeta {
+const SUPPRESS = /^(\d{1,6})([smhd])$/;
+const SUPPRESS_UNIT_MS: Readonly<Record<string, number>> = {
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+};
+/** Longest alert suppression window. */
+export const MAX_SUPPRESS_MS = 30 * 86_400_000;
+
+/**
+ * The Veritrail extension `veritrail: { suppress: 30m }` (docs/detection.md): the alert
+ * suppression window of the rule, in ms. On a Sigma rule or correlation the mapping holds
+ * only `suppress`; on a Veritrail rule (`typed`) it also holds the type and its parameters,
+ * which the detection module checks.
+ */
+export function suppressOf(doc: Doc, typed: boolean): number | undefined {
+  const vt = doc.veritrail;
+  if (vt === undefined || vt === null) return undefined;
+  if (typeof vt !== 'object' || Array.isArray(vt))
+    throw new CompileError('invalid_field', ['veritrail'], `'veritrail' must be a map`);
+  if (!typed) {
+    for (const key of Object.keys(vt))
+      if (key !== 'suppress')
+        throw new CompileError(
+          'invalid_field',
+          ['veritrail', key],
+          `unknown key 'veritrail.${key}': a Sigma rule takes only 'suppress' here (add a 'type' for a Veritrail rule type)`,
+        );
+  }
+  const v = (vt as Doc).suppress;
+  if (v === undefined || v === null) return undefined;
+  const m = typeof v === 'string' ? SUPPRESS.exec(v) : null;
+  const ms = m === null ? NaN : Number(m[1]) * (SUPPRESS_UNIT_MS[m[2] ?? 's'] ?? 1000);
+  if (!(ms >= 1000 && ms <= MAX_SUPPRESS_MS))
+    throw new CompileError(
+      'invalid_field',
+      ['veritrail', 'suppress'],
+      `'veritrail.suppress' must be a number and a unit s, m, h or d between 1s and 30d, like 30m`,
+    );
+  return ms;
+}
+
+/**
+ * The metadata of a detection rule (`uuidId`: the id must be a UUID) or of a correlation;
+ * `typed`: a Veritrail rule document (its `veritrail` mapping carries a type).
+ */
+export function ruleMeta(
+  doc: Doc,
+  file: string,
+  line: number,
+  uuidId: boolean,
+  typed = false,
+): RuleMeta {
   const id = optString(doc, 'id', 256);
   if (id !== undefined && uuidId && !UUID.test(id))
     throw new CompileError('invalid_field', ['id'], `'id' must be a UUID, not '${id}'`);
@@ -124,6 +176,7 @@ export function ruleMeta(doc: Doc, file: string, line: number, uuidId: boolean):
     references: stringList(doc, 'references'),
     falsepositives: stringList(doc, 'falsepositives'),
     fields: stringList(doc, 'fields'),
+    ...opt('suppressMs', suppressOf(doc, typed)),
     file,
     line,
   };

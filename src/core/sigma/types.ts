@@ -61,6 +61,8 @@ export interface RuleMeta {
   readonly references: readonly string[];
   readonly falsepositives: readonly string[];
   readonly fields: readonly string[];
+  /** Alert suppression window from `veritrail: { suppress }` (docs/detection.md), ms. */
+  readonly suppressMs?: number;
   /** Where the rule came from, for messages. */
   readonly file: string;
   readonly line: number;
@@ -116,10 +118,35 @@ export interface CorrelationRule extends RuleMeta {
   readonly generate: boolean;
 }
 
+/**
+ * A Veritrail rule document (docs/detection.md): a rule whose top level has a `veritrail:`
+ * mapping with a `type`. The loader checks its metadata, logsource and detection like a Sigma
+ * rule's and hands it over; the detection module checks the type and its parameters.
+ */
+export interface TypedRuleDocument {
+  readonly kind: 'typed';
+  /** `veritrail.type` as written. */
+  readonly type: string;
+  readonly meta: RuleMeta;
+  /** The rule's logsource, when it has one. */
+  readonly logsource?: Logsource;
+  /** The compiled `detection`, when the rule has one: which events the rule looks at. */
+  readonly match?: Predicate;
+  /** The `veritrail` mapping (untrusted: type, parameters, suppress). */
+  readonly spec: Readonly<Record<string, unknown>>;
+  /** Line and column of a path inside the document (e.g. `['veritrail', 'lookback']`). */
+  readonly locate: (path: readonly (string | number)[]) => {
+    readonly line: number;
+    readonly column: number;
+  };
+}
+
 export interface LoadResult {
   readonly rules: SigmaRule[];
   readonly filters: SigmaFilter[];
   readonly correlations: CorrelationRule[];
+  /** Veritrail rule documents, handed over to the detection module. */
+  readonly typed: TypedRuleDocument[];
   readonly errors: SigmaLoadError[];
 }
 
