@@ -11,6 +11,7 @@ import { randomBytes } from './core/crypto.js';
 import { hashToken } from './app/keys.js';
 import { buildApp } from './http/app.js';
 import { destinationFactory } from './outbound/destinations.js';
+import { loadDetector } from './rule-files.js';
 import { startSyslogReceiver, type SyslogReceiver } from './receivers/syslog.js';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -179,6 +180,11 @@ export async function startServer(
     config.tlsCert && config.tlsKey
       ? { cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) }
       : undefined;
+  // Detection rules (--rules / VERITRAIL_RULES, else the built-in pack): a missing folder stops
+  // the start; a bad rule is reported (log, GET /v1/rules) and the others load.
+  const rules = loadDetector(config.rules);
+  for (const e of rules.errors)
+    opts.onLog?.(`rule not loaded: ${e.file}:${e.line ?? 0}: ${e.message}`);
   const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
   let originPrefix: string;
   let signer: Signer;
@@ -199,6 +205,8 @@ export async function startServer(
     checkpointIntervalMs: config.checkpointIntervalMs,
     destinations: destinationFactory(VERSION),
     outboundDir: resolve(config.outboundDir ?? join(config.dataDir, 'outbound')),
+    detector: rules.detector,
+    ruleErrors: rules.errors,
     ...(config.adminToken === undefined ? {} : { adminToken: config.adminToken }),
     ...(opts.onError ? { onBackgroundError: opts.onError } : {}),
   });
@@ -215,6 +223,7 @@ export async function startServer(
     }
     services.checkpointJob.start();
     services.outboundDelivery?.start();
+    services.detection?.start();
     app = await buildApp({
       services,
       bodyLimit: config.bodyLimit,

@@ -15,6 +15,8 @@ export type AuditAction =
   | 'audit.export'
   | 'audit.stream'
   | 'audit.entries_read'
+  | 'audit.alerts'
+  | 'audit.alert_read'
   | 'admin.key_create'
   | 'admin.key_revoke'
   | 'admin.outbound_create'

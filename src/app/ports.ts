@@ -8,6 +8,7 @@ import type { NodeRef } from '../core/merkle/index.js';
 import type { QueryNode } from '../core/query/index.js';
 import type { DestinationConfig } from '../core/outbound/config.js';
 import type { OutboundEvent } from '../core/outbound/webhook-payload.js';
+import type { Severity } from '../core/detect/types.js';
 
 export type { DestinationConfig, OutboundEvent };
 
@@ -145,6 +146,8 @@ export interface Store {
   readonly settings: SettingsStore;
   /** Outbound streams: configuration, cursors, dead letters. */
   readonly outbound: OutboundStore;
+  /** Alerts raised by detection rules, and the detection cursor of each log. */
+  readonly alerts: AlertStore;
   /** Raw rows for `verify`: never trusts derived state. */
   readonly audit: VerifySource;
   /** Leadership of background jobs and news of other processes' appends. */
@@ -275,3 +278,69 @@ export interface Destination {
 
 /** Picks the adapter for a stream's destination (the composition root provides it). */
 export type DestinationFactory = (stream: OutboundStreamRecord) => Destination;
+
+export type AlertStatus = 'open' | 'acknowledged' | 'resolved';
+export const ALERT_STATUSES: readonly AlertStatus[] = ['open', 'acknowledged', 'resolved'];
+
+/** One change of an alert's status: who (principal id), when, why. */
+export interface AlertStatusChange {
+  readonly status: AlertStatus;
+  readonly by: string;
+  readonly at: string;
+  readonly note: string | null;
+}
+
+/** An alert (docs/api.md "Alerts and rules"): findings of one rule for one group key. */
+export interface AlertRecord {
+  /** `al_` + UUIDv7 without dashes: ids sort by creation. */
+  readonly id: string;
+  readonly tenant: string;
+  readonly ruleId: string;
+  readonly ruleTitle: string;
+  readonly severity: Severity;
+  readonly groupKey: string;
+  readonly status: AlertStatus;
+  /** Event-time bounds of the events behind the alert, ms since the epoch. */
+  readonly firstSeenMs: number;
+  readonly lastSeenMs: number;
+  readonly count: number;
+  /** At most 100: the oldest ones and the newest ones. */
+  readonly eventIds: readonly string[];
+  readonly summary: string;
+  readonly context: Readonly<Record<string, unknown>>;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  /** Oldest first; the first entry is the raise (`open`, by `rule:<id>`). */
+  readonly history: readonly AlertStatusChange[];
+  /** Bumped by every update: an update based on a stale read is refused (optimistic locking). */
+  readonly revision: number;
+}
+
+export interface AlertListParams {
+  readonly tenant: string;
+  readonly status?: AlertStatus;
+  readonly severity?: Severity;
+  readonly ruleId?: string;
+  /** Only alerts whose last_seen is at or after this (ms since the epoch). */
+  readonly sinceMs?: number;
+  /** Keyset cursor: only alerts with an id below this one (newest first). */
+  readonly beforeId?: string;
+  readonly limit: number;
+}
+
+export interface AlertStore {
+  create(rec: AlertRecord): Promise<void>;
+  get(id: string): Promise<AlertRecord | undefined>;
+  /** Newest first (descending id, i.e. creation). */
+  list(params: AlertListParams): Promise<AlertRecord[]>;
+  /** The newest alert of this rule and group key that is open or acknowledged. */
+  findActive(tenant: string, ruleId: string, groupKey: string): Promise<AlertRecord | undefined>;
+  /**
+   * Replaces the alert whose stored revision is `rec.revision - 1`; false (nothing written) when
+   * the stored one moved on meanwhile or does not exist: re-read and try again.
+   */
+  update(rec: AlertRecord): Promise<boolean>;
+  /** The last seq of the tenant's log that detection evaluated (-1: none yet). */
+  cursor(tenant: string): Promise<number>;
+  saveCursor(tenant: string, afterSeq: number): Promise<void>;
+}

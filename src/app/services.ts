@@ -2,8 +2,11 @@
  * The use cases wired to their ports: what the HTTP layer, the CLI and library users call.
  * Built from a Store and a Signer; knows no concrete adapter.
  */
+import { Alerts } from './alerts.js';
 import { AuditTrail } from './audit-trail.js';
+import { backtest, type BacktestRequest } from './backtest.js';
 import { CheckpointJob } from './checkpoint-job.js';
+import { DetectionJob, type DetectionOptions } from './detection.js';
 import { ExportBundles } from './export.js';
 import { GroupCommit } from './group-commit.js';
 import { Ingest } from './ingest.js';
@@ -17,6 +20,7 @@ import { LiveStreams, type LiveStreamOptions } from './live-stream.js';
 import { OutboundDelivery, type DeliveryOptions } from './outbound.js';
 import { OutboundStreams } from './outbound-streams.js';
 import type { Clock, DestinationFactory, Signer, Store } from './ports.js';
+import type { Detector, RuleInfo } from '../core/detect/types.js';
 import { Search } from './search.js';
 import { verifyTenant, type TenantVerification } from './verify.js';
 import { threadPayloadChecker } from './verify-payload-worker.js';
@@ -39,6 +43,18 @@ export interface ServicesOptions {
   readonly outbound?: DeliveryOptions;
   /** The folder file destinations must write under (unset: no file destinations). */
   readonly outboundDir?: string;
+  /** Detection rules compiled into one Detector; without it no detection job exists. */
+  readonly detector?: Detector;
+  /** Rule files that failed to load (GET /v1/rules shows them). */
+  readonly ruleErrors?: readonly RuleLoadError[];
+  readonly detection?: DetectionOptions;
+}
+
+/** A rule file, or one document of it, that could not be loaded. */
+export interface RuleLoadError {
+  readonly file: string;
+  readonly line?: number;
+  readonly message: string;
 }
 
 export type Services = ReturnType<typeof createServices>;
@@ -93,6 +109,27 @@ export function createServices(opts: ServicesOptions) {
           },
           { onError: opts.onBackgroundError ?? (() => {}), ...opts.outbound },
         );
+  // Built here, started by the composition root (like the delivery job); leader-only.
+  const detection =
+    opts.detector === undefined
+      ? undefined
+      : new DetectionJob(
+          {
+            events: store.events,
+            alerts: store.alerts,
+            coordination: store.coordination,
+            watch,
+            clock,
+            append: (events) => ingest.append(events),
+            detector: opts.detector,
+            onRaised: (severity) => metrics.alertRaised(severity),
+          },
+          { onError: opts.onBackgroundError ?? (() => {}), ...opts.detection },
+        );
+  const rules: { rules: readonly RuleInfo[]; errors: readonly RuleLoadError[] } = {
+    rules: opts.detector?.rules ?? [],
+    errors: opts.ruleErrors ?? [],
+  };
   const outbound = new OutboundStreams(
     store.outbound,
     store.events,
@@ -127,6 +164,11 @@ export function createServices(opts: ServicesOptions) {
     outbound,
     outboundDelivery: delivery,
     exports: new ExportBundles(store.events, ledger, audit),
+    alerts: new Alerts(store.alerts, audit, ingest, clock),
+    detection,
+    rules,
+    /** Runs a Detector over stored entries without storing alerts (read-only). */
+    backtest: (detector: Detector, req: BacktestRequest) => backtest(store.events, detector, req),
     async verify(tenants?: readonly string[]): Promise<TenantVerification[]> {
       const all = tenants ?? (await store.events.tenants());
       const out: TenantVerification[] = [];
@@ -143,6 +185,7 @@ export function createServices(opts: ServicesOptions) {
     },
     async close(): Promise<void> {
       feeds.close();
+      await detection?.stop();
       await delivery?.stop();
       await job.stop();
       await store.close();

@@ -2,11 +2,13 @@
 import { Command, CommanderError } from 'commander';
 import { VeritrailError } from '../core/errors.js';
 import { VERSION } from '../main.js';
+import { alertsCommand } from './commands/alerts.js';
 import { clientCommands } from './commands/client.js';
 import { importCommand } from './commands/import.js';
 import { keysCommand } from './commands/keys.js';
 import { migrateCommand } from './commands/migrate.js';
 import { outboundCommand } from './commands/outbound.js';
+import { rulesCommand } from './commands/rules.js';
 import { serveCommand } from './commands/serve.js';
 import { tailCommand } from './commands/tail.js';
 import { verifyCommands } from './commands/verify.js';
@@ -29,6 +31,8 @@ export async function runCli(argv: readonly string[]): Promise<number> {
   verifyCommands(program, out);
   migrateCommand(program, out);
   outboundCommand(program, out);
+  alertsCommand(program, out);
+  rulesCommand(program, out);
   for (const c of program.commands) c.exitOverride();
   try {
     await program.parseAsync(argv, { from: 'user' });

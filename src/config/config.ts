@@ -54,6 +54,19 @@ export const configSchema = z.strictObject({
     .string()
     .regex(TENANT_PATTERN, 'must match ^[a-z0-9][a-z0-9_-]{0,62}$')
     .default('default'),
+  /** Detection rule folders or files (default: the built-in pack); comma-separated in the env. */
+  rules: z
+    .preprocess(
+      (v) =>
+        typeof v === 'string'
+          ? v
+              .split(',')
+              .map((p) => p.trim())
+              .filter((p) => p !== '')
+          : v,
+      z.array(z.string().min(1)).max(64),
+    )
+    .optional(),
   syslogMaxMessageBytes: z.coerce
     .number()
     .int()
@@ -83,6 +96,7 @@ const ENV: Record<string, keyof Config> = {
   VERITRAIL_SYSLOG_HOST: 'syslogHost',
   VERITRAIL_SYSLOG_TENANT: 'syslogTenant',
   VERITRAIL_SYSLOG_MAX_MESSAGE_BYTES: 'syslogMaxMessageBytes',
+  VERITRAIL_RULES: 'rules',
 };
 
 export function fromEnv(

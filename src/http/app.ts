@@ -11,6 +11,7 @@ import type { Services } from '../app/services.js';
 import { VeritrailError } from '../core/errors.js';
 import { requirePrincipal } from './auth.js';
 import { errorBody, fromFramework, statusOf } from './errors.js';
+import { alertRoutes } from './routes/alerts.js';
 import { eventRoutes } from './routes/events.js';
 import { keyRoutes } from './routes/keys.js';
 import { logRoutes } from './routes/logs.js';
@@ -148,6 +149,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   streamRoutes(app, s, opts.stream);
   keyRoutes(app, s);
   outboundRoutes(app, s);
+  alertRoutes(app, s);
   await importRoutes(app, s);
   await otlpRoutes(app, s);
   return app;

@@ -27,6 +27,11 @@ export function serveCommand(program: Command, out: () => Output): void {
       'serve GET /metrics without a token (env VERITRAIL_METRICS_PUBLIC=true|false|1|0)',
     )
     .option(
+      '--rules <path>',
+      'detection rule folder or file, repeatable (env VERITRAIL_RULES, comma-separated; default: the built-in pack)',
+      (v: string, acc: string[] = []) => [...acc, v],
+    )
+    .option(
       '--syslog-udp <port>',
       'receive syslog over UDP on this port, 0 for any free one (env VERITRAIL_SYSLOG_UDP_PORT)',
     )
@@ -58,6 +63,7 @@ export function serveCommand(program: Command, out: () => Output): void {
         syslogTcp?: string;
         syslogHost?: string;
         syslogTenant?: string;
+        rules?: string[];
       }) => {
         const config = loadConfig({
           dataDir: o.data,
@@ -73,6 +79,7 @@ export function serveCommand(program: Command, out: () => Output): void {
           syslogTcpPort: o.syslogTcp,
           syslogHost: o.syslogHost,
           syslogTenant: o.syslogTenant,
+          rules: o.rules,
         });
         const o_ = out();
         const server = await startServer(config, {

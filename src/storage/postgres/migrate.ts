@@ -96,6 +96,7 @@ export function grantStatements(schema: string, role: string): string[] {
     `GRANT UPDATE (revoked_at) ON api_keys TO ${r}`,
     `GRANT SELECT, INSERT, UPDATE ON outbound_streams TO ${r}`,
     `GRANT SELECT, INSERT ON outbound_dead_letters TO ${r}`,
+    `GRANT SELECT, INSERT, UPDATE ON alerts, detection_cursors TO ${r}`,
     `GRANT EXECUTE ON FUNCTION veritrail_ensure_partition(bigint) TO ${r}`,
   ];
 }

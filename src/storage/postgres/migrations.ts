@@ -268,4 +268,34 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TRIGGER outbound_dead_letters_no_change BEFORE UPDATE OR DELETE ON outbound_dead_letters
     FOR EACH ROW EXECUTE FUNCTION veritrail_refuse();
   `,
+  /* 3: alerts and detection cursors (docs/api.md "Alerts and rules") */ `
+  CREATE TABLE alerts (
+    id text COLLATE "C" PRIMARY KEY,
+    tenant text COLLATE "C" NOT NULL,
+    rule_id text COLLATE "C" NOT NULL,
+    rule_title text NOT NULL,
+    severity text COLLATE "C" NOT NULL,
+    group_key text COLLATE "C" NOT NULL,
+    status text COLLATE "C" NOT NULL CHECK (status IN ('open', 'acknowledged', 'resolved')),
+    first_seen_ms bigint NOT NULL,
+    last_seen_ms bigint NOT NULL,
+    count bigint NOT NULL,
+    event_ids text NOT NULL,
+    summary text NOT NULL,
+    context text NOT NULL,
+    history text NOT NULL,
+    revision integer NOT NULL,
+    created_at text NOT NULL,
+    updated_at text NOT NULL
+  );
+  CREATE INDEX alerts_tenant ON alerts (tenant, id);
+  CREATE INDEX alerts_group ON alerts (tenant, rule_id, group_key, id);
+  -- Alerts are kept (their ids are in the logs' alert.* events): never deleted.
+  CREATE TRIGGER alerts_no_delete BEFORE DELETE ON alerts
+    FOR EACH ROW EXECUTE FUNCTION veritrail_refuse();
+  CREATE TABLE detection_cursors (
+    tenant text COLLATE "C" PRIMARY KEY,
+    after_seq bigint NOT NULL
+  );
+  `,
 ];

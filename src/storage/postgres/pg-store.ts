@@ -11,6 +11,7 @@ import { PgAppendLanes } from './pg-append-lanes.js';
 import { PgCoordination } from './pg-coordination.js';
 import { PgEventStore } from './pg-event-store.js';
 import { PgOutboundStore } from './pg-outbound-store.js';
+import { PgAlertStore } from './pg-alert-store.js';
 import { PgCheckpointStore, PgKeyStore, PgSettingsStore } from './pg-side-stores.js';
 
 export interface PgStoreOptions {
@@ -89,6 +90,7 @@ export async function openPostgresStore(opts: PgStoreOptions): Promise<PgStore> 
     keys: new PgKeyStore(pool),
     settings: new PgSettingsStore(pool),
     outbound: new PgOutboundStore(pool),
+    alerts: new PgAlertStore(pool),
     unhealthy: () => coordination.failure,
     async grant(role) {
       const c = await pool.connect();

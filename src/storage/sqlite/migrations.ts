@@ -120,4 +120,34 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TRIGGER outbound_dead_letters_no_delete BEFORE DELETE ON outbound_dead_letters
     BEGIN SELECT RAISE(ABORT, 'append-only: dead letters cannot be deleted'); END;
   `,
+  /* 3: alerts and detection cursors (docs/api.md "Alerts and rules") */ `
+  CREATE TABLE alerts (
+    id TEXT PRIMARY KEY,
+    tenant TEXT NOT NULL,
+    rule_id TEXT NOT NULL,
+    rule_title TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    group_key TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('open', 'acknowledged', 'resolved')),
+    first_seen_ms INTEGER NOT NULL,
+    last_seen_ms INTEGER NOT NULL,
+    count INTEGER NOT NULL,
+    event_ids TEXT NOT NULL,
+    summary TEXT NOT NULL,
+    context TEXT NOT NULL,
+    history TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  CREATE INDEX alerts_tenant ON alerts (tenant, id);
+  CREATE INDEX alerts_group ON alerts (tenant, rule_id, group_key, id);
+  -- Alerts are kept (their ids are in the logs' alert.* events): never deleted.
+  CREATE TRIGGER alerts_no_delete BEFORE DELETE ON alerts
+    BEGIN SELECT RAISE(ABORT, 'alerts cannot be deleted'); END;
+  CREATE TABLE detection_cursors (
+    tenant TEXT PRIMARY KEY,
+    after_seq INTEGER NOT NULL
+  );
+  `,
 ];

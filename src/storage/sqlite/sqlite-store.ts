@@ -16,6 +16,7 @@ import {
   SqliteSettingsStore,
 } from './sqlite-side-stores.js';
 import { SqliteOutboundStore } from './sqlite-outbound-store.js';
+import { SqliteAlertStore } from './sqlite-alert-store.js';
 import { WorkerWritePath } from './worker-write-path.js';
 
 export const DB_FILE = 'veritrail.db';
@@ -52,6 +53,7 @@ export function openSqliteStore(opts: SqliteStoreOptions): Store {
     keys: new SqliteKeyStore(readDb),
     settings: new SqliteSettingsStore(readDb),
     outbound: new SqliteOutboundStore(readDb),
+    alerts: new SqliteAlertStore(readDb),
     unhealthy: () => writer.failure,
     async close() {
       await writer.close();
