@@ -149,5 +149,8 @@ export const MIGRATIONS: readonly string[] = [
     tenant TEXT PRIMARY KEY,
     after_seq INTEGER NOT NULL
   );
+  -- Logs that exist when detection arrives start at their end: the history is not replayed
+  -- into a burst of alerts (\`veritrail rules backtest\` evaluates it without raising any).
+  INSERT INTO detection_cursors (tenant, after_seq) SELECT name, size - 1 FROM tenants WHERE size > 0;
   `,
 ];

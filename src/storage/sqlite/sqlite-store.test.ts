@@ -96,3 +96,22 @@ describe('sqlite writer thread failure', () => {
     expect((await store.events.head('acme')).size).toBe(1);
   });
 });
+
+describe('sqlite migration 3 (detection)', () => {
+  it('starts the detection of logs that already exist at their end, new logs from the start', async () => {
+    const { MIGRATIONS } = await import('./migrations.js');
+    const { migrate } = await import('./open-database.js');
+    const db = new Database(':memory:');
+    for (const [v, sql] of MIGRATIONS.slice(0, 2).entries()) {
+      db.exec(sql);
+      db.pragma(`user_version = ${v + 1}`);
+    }
+    db.prepare('INSERT INTO tenants (name, size) VALUES (?, ?)').run('acme', 5);
+    db.prepare('INSERT INTO tenants (name, size) VALUES (?, ?)').run('empty', 0);
+    migrate(db);
+    expect(db.prepare('SELECT tenant, after_seq FROM detection_cursors').all()).toEqual([
+      { tenant: 'acme', after_seq: 4 },
+    ]);
+    db.close();
+  });
+});
