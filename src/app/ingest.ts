@@ -32,6 +32,9 @@ export interface IngestDeps {
   readonly onOutcome?: (outcome: IngestOutcome) => void;
 }
 
+/** Actions producers may not send: the detection's alert lifecycle events (`alert.raised`, …). */
+export const RESERVED_ACTION_PREFIX = 'alert.';
+
 export class Ingest {
   constructor(private readonly deps: IngestDeps) {}
 
@@ -92,6 +95,14 @@ export class Ingest {
       if (!r.ok) {
         bad.add(i);
         return void issues.push(...r.error);
+      }
+      if (r.value.action.startsWith(RESERVED_ACTION_PREFIX)) {
+        // Alert events notify people (docs/notifications.md): only the detection writes them.
+        bad.add(i);
+        return void issues.push({
+          path: path === '' ? 'action' : `${path}.action`,
+          message: `"${RESERVED_ACTION_PREFIX}*" actions are written only by Veritrail's detection`,
+        });
       }
       let canonical: string;
       try {

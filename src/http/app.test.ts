@@ -130,6 +130,24 @@ describe('POST /v1/events', () => {
     expect((await post([])).statusCode).toBe(400);
   });
 
+  it('refuses alert.* actions from producers: only the detection writes them', async () => {
+    const r = await post({ action: 'alert.raised', actor: { id: 'mallory' } });
+    expect(r.statusCode).toBe(400);
+    expect(
+      r.json<{ error: { details: { path: string; message: string }[] } }>().error.details,
+    ).toEqual([{ path: 'action', message: expect.stringContaining('written only by') as string }]);
+    const batch = await post({
+      events: [
+        { action: 'alerting.configure', actor: { id: 'a' } },
+        { action: 'alert.resolved', actor: { id: 'a' } },
+      ],
+    });
+    expect(batch.statusCode).toBe(400);
+    expect(
+      batch.json<{ error: { details: { path: string }[] } }>().error.details.map((d) => d.path),
+    ).toEqual(['events.1.action']);
+  });
+
   it('refuses received_at from producers, bad timestamps and oversized metadata', async () => {
     for (const bad of [
       ev({ received_at: '2026-01-01T00:00:00Z' }),
