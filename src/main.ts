@@ -12,6 +12,7 @@ import { hashToken } from './app/keys.js';
 import { buildApp } from './http/app.js';
 import { destinationFactory } from './outbound/destinations.js';
 import { loadDetector } from './rule-files.js';
+import { openGeoLookup } from './geo/index.js';
 import { startSyslogReceiver, type SyslogReceiver } from './receivers/syslog.js';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -182,7 +183,11 @@ export async function startServer(
       : undefined;
   // Detection rules (--rules / VERITRAIL_RULES, else the built-in pack): a missing folder stops
   // the start; a bad rule is reported (log, GET /v1/rules) and the others load.
-  const rules = loadDetector(config.rules);
+  const geo = config.geoipDb === undefined ? undefined : await openGeoLookup(config.geoipDb);
+  const rules = loadDetector(config.rules, {
+    builtin: config.builtinRules,
+    ...(geo ? { geo } : {}),
+  });
   for (const e of rules.errors)
     opts.onLog?.(`rule not loaded: ${e.file}:${e.line ?? 0}: ${e.message}`);
   const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });

@@ -39,6 +39,20 @@ describe('rule files', () => {
     expect(r.errors[0]!.file).toBe(join(dir, 'b.yaml'));
   });
 
+  it('adds a user folder to the built-in pack, or replaces it', () => {
+    const only = join(dir, 'only');
+    mkdirSync(only);
+    writeFileSync(join(only, 'x.yml'), RULE);
+    const both = loadDetector([only], { builtin: true });
+    const titles = both.detector.rules.map((x) => x.title);
+    expect(titles).toContain('Deleted a bucket');
+    expect(both.detector.rules.some((x) => x.file.startsWith('builtin/'))).toBe(true);
+    expect(loadDetector([only], { builtin: false }).detector.rules.map((x) => x.title)).toEqual([
+      'Deleted a bucket',
+    ]);
+    expect(loadDetector([], { builtin: false }).detector.rules).toEqual([]);
+  });
+
   it('refuses a path that does not exist, naming it', () => {
     expect(() => readRuleFiles([join(dir, 'nope')])).toThrow(/no rule file or folder at .*nope/);
   });

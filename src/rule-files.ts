@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RuleLoadError } from './app/services.js';
-import { createDetector, type Detector } from './core/detect/index.js';
+import { createDetector, type Detector, type GeoLookup } from './core/detect/index.js';
 import { VeritrailError } from './core/errors.js';
 
 const MAX_FILE_BYTES = 1024 * 1024;
@@ -40,12 +40,20 @@ function listYaml(dir: string): string[] {
   return out;
 }
 
-/** Reads rule files from folders and files; no paths means the built-in pack. */
-export function readRuleFiles(paths?: readonly string[]): RuleFile[] {
-  const builtin = paths === undefined || paths.length === 0;
-  const roots = builtin ? [builtinRulesDir()] : paths.map((p) => resolve(p));
+/**
+ * Reads rule files from folders and files. `builtin` (default: only when no paths are given)
+ * adds the built-in pack first, its files named `builtin/…`.
+ */
+export function readRuleFiles(
+  paths: readonly string[] = [],
+  builtin: boolean = paths.length === 0,
+): RuleFile[] {
+  const roots: [string, boolean][] = [
+    ...(builtin ? [[builtinRulesDir(), true] as [string, boolean]] : []),
+    ...paths.map((p): [string, boolean] => [resolve(p), false]),
+  ];
   const files: RuleFile[] = [];
-  for (const root of roots) {
+  for (const [root, isBuiltin] of roots) {
     let st;
     try {
       st = statSync(root);
@@ -64,7 +72,7 @@ export function readRuleFiles(paths?: readonly string[]): RuleFile[] {
           `rule file ${file} is ${size} bytes; at most ${MAX_FILE_BYTES}`,
           [{ path: file, message: 'too large' }],
         );
-      const name = builtin ? `builtin/${relative(root, file).replaceAll('\\', '/')}` : file;
+      const name = isBuiltin ? `builtin/${relative(root, file).replaceAll('\\', '/')}` : file;
       files.push({ name, text: readFileSync(file, 'utf8') });
     }
   }
@@ -78,10 +86,16 @@ export interface LoadedRules {
   readonly files: number;
 }
 
-/** Reads and compiles rule files into one Detector; bad rules are listed, the rest load. */
-export function loadDetector(paths?: readonly string[]): LoadedRules {
-  const files = readRuleFiles(paths);
-  const r = createDetector({ files });
+/**
+ * Reads and compiles rule files into one Detector; bad rules are listed, the rest load.
+ * `geo` locates addresses for `impossible_travel` (else country centroids).
+ */
+export function loadDetector(
+  paths?: readonly string[],
+  opts: { builtin?: boolean; geo?: GeoLookup } = {},
+): LoadedRules {
+  const files = readRuleFiles(paths, opts.builtin);
+  const r = createDetector({ files, ...(opts.geo ? { geo: opts.geo } : {}) });
   return {
     detector: r.detector,
     errors: r.errors.map((e) => ({

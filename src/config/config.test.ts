@@ -63,3 +63,17 @@ describe('syslog receiver settings', () => {
       );
   });
 });
+
+describe('detection settings', () => {
+  it('load the built-in pack unless turned off, and take a GeoIP database path', () => {
+    expect(loadConfig({}, {})).toMatchObject({ builtinRules: true });
+    expect(loadConfig({}, {}).geoipDb).toBeUndefined();
+    expect(
+      loadConfig({}, { VERITRAIL_BUILTIN_RULES: 'false', VERITRAIL_GEOIP_DB: '/x/city.mmdb' }),
+    ).toMatchObject({ builtinRules: false, geoipDb: '/x/city.mmdb' });
+    expect(loadConfig({ builtinRules: false }, {})).toMatchObject({ builtinRules: false });
+    expect(() => loadConfig({}, { VERITRAIL_BUILTIN_RULES: 'no' })).toThrow(
+      expect.objectContaining({ details: [expect.objectContaining({ path: 'builtinRules' })] }),
+    );
+  });
+});

@@ -67,6 +67,15 @@ export const configSchema = z.strictObject({
       z.array(z.string().min(1)).max(64),
     )
     .optional(),
+  /** Load the built-in rule pack besides `rules` (true/false/1/0 in the env). */
+  builtinRules: z
+    .preprocess(
+      (v) => (typeof v === 'boolean' ? String(v) : v),
+      z.stringbool({ truthy: ['true', '1'], falsy: ['false', '0'] }),
+    )
+    .default(true),
+  /** A MaxMind/DB-IP city database (.mmdb) for impossible travel (docs/detection.md). */
+  geoipDb: z.string().min(1).optional(),
   syslogMaxMessageBytes: z.coerce
     .number()
     .int()
@@ -97,6 +106,8 @@ const ENV: Record<string, keyof Config> = {
   VERITRAIL_SYSLOG_TENANT: 'syslogTenant',
   VERITRAIL_SYSLOG_MAX_MESSAGE_BYTES: 'syslogMaxMessageBytes',
   VERITRAIL_RULES: 'rules',
+  VERITRAIL_BUILTIN_RULES: 'builtinRules',
+  VERITRAIL_GEOIP_DB: 'geoipDb',
 };
 
 export function fromEnv(

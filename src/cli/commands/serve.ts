@@ -32,6 +32,14 @@ export function serveCommand(program: Command, out: () => Output): void {
       (v: string, acc: string[] = []) => [...acc, v],
     )
     .option(
+      '--no-builtin-rules',
+      'do not load the built-in rule pack, only --rules (env VERITRAIL_BUILTIN_RULES=false)',
+    )
+    .option(
+      '--geoip-db <file>',
+      'MaxMind or DB-IP city database (.mmdb) for impossible-travel rules (env VERITRAIL_GEOIP_DB)',
+    )
+    .option(
       '--syslog-udp <port>',
       'receive syslog over UDP on this port, 0 for any free one (env VERITRAIL_SYSLOG_UDP_PORT)',
     )
@@ -64,6 +72,8 @@ export function serveCommand(program: Command, out: () => Output): void {
         syslogHost?: string;
         syslogTenant?: string;
         rules?: string[];
+        builtinRules?: boolean;
+        geoipDb?: string;
       }) => {
         const config = loadConfig({
           dataDir: o.data,
@@ -80,6 +90,9 @@ export function serveCommand(program: Command, out: () => Output): void {
           syslogHost: o.syslogHost,
           syslogTenant: o.syslogTenant,
           rules: o.rules,
+          // Commander sets it true by default: only an explicit --no-builtin-rules counts.
+          builtinRules: o.builtinRules === false ? false : undefined,
+          geoipDb: o.geoipDb,
         });
         const o_ = out();
         const server = await startServer(config, {
