@@ -10,6 +10,7 @@
  * a finding and after every chunk, so a crash re-evaluates at most the rest of one chunk. The
  * Detector's own state lives in memory: after a restart it rebuilds from new entries only.
  */
+import { abortableSleep } from './abortable-sleep.js';
 import { v7 as uuidv7 } from 'uuid';
 import type { Detector, Finding, RuleInfo, Severity } from '../core/detect/types.js';
 import { LIMITS, type StoredEvent } from '../core/event/index.js';
@@ -63,17 +64,7 @@ function bounded(f: Finding) {
 export const withinSuppression = (f: Finding, lastSeenMs: number): boolean =>
   f.firstTime - lastSeenMs <= f.rule.suppressMs;
 
-const realSleep = (ms: number, signal: AbortSignal): Promise<void> =>
-  new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
+const realSleep = abortableSleep;
 
 export class DetectionJob {
   private readonly opts: Required<DetectionOptions>;

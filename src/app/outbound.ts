@@ -7,6 +7,7 @@
  * passed. Backoff: exponential with full jitter, and at least what a receiver asked for
  * (`Retry-After`). The last attempts of each stream are kept in memory (`attempts`).
  */
+import { abortableSleep } from './abortable-sleep.js';
 import { failureDetail } from '../core/outbound/delivery-failure.js';
 import { compileMatcher, parseQuery, type EventMatcher } from '../core/query/index.js';
 import type { LogWatch } from './log-watch.js';
@@ -69,17 +70,7 @@ export function backoffMs(attempt: number, base: number, cap: number, random: nu
   return Math.floor(random * Math.min(cap, base * 2 ** attempt));
 }
 
-const realSleep = (ms: number, signal: AbortSignal): Promise<void> =>
-  new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
+const realSleep = abortableSleep;
 
 const describeError = (e: unknown): string =>
   (e instanceof Error ? e.message : String(e)).slice(0, 1000);
