@@ -32,8 +32,12 @@ export interface IngestDeps {
   readonly onOutcome?: (outcome: IngestOutcome) => void;
 }
 
-/** Actions producers may not send: the detection's alert lifecycle events (`alert.raised`, …). */
-export const RESERVED_ACTION_PREFIX = 'alert.';
+/**
+ * Actions producers may not send: Veritrail writes them itself, and people act on them — the
+ * detection's alert lifecycle (`alert.raised`, …) and retention's purge records
+ * (`retention.purge`).
+ */
+export const RESERVED_ACTION_PREFIXES = ['alert.', 'retention.'] as const;
 
 export class Ingest {
   constructor(private readonly deps: IngestDeps) {}
@@ -96,12 +100,12 @@ export class Ingest {
         bad.add(i);
         return void issues.push(...r.error);
       }
-      if (r.value.action.startsWith(RESERVED_ACTION_PREFIX)) {
-        // Alert events notify people (docs/notifications.md): only the detection writes them.
+      const reserved = RESERVED_ACTION_PREFIXES.find((p) => r.value.action.startsWith(p));
+      if (reserved !== undefined) {
         bad.add(i);
         return void issues.push({
           path: path === '' ? 'action' : `${path}.action`,
-          message: `"${RESERVED_ACTION_PREFIX}*" actions are written only by Veritrail's detection`,
+          message: `"${reserved}*" actions are written only by Veritrail itself`,
         });
       }
       let canonical: string;

@@ -130,7 +130,9 @@ describe('POST /v1/events', () => {
     expect((await post([])).statusCode).toBe(400);
   });
 
-  it('refuses alert.* actions from producers: only the detection writes them', async () => {
+  it('refuses alert.* and retention.* actions from producers: only Veritrail writes them', async () => {
+    const forged = await post({ action: 'retention.purge', actor: { id: 'mallory' } });
+    expect(forged.statusCode).toBe(400);
     const r = await post({ action: 'alert.raised', actor: { id: 'mallory' } });
     expect(r.statusCode).toBe(400);
     expect(
