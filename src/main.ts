@@ -151,6 +151,7 @@ export async function openLocal(
     return createServices({
       store,
       signer,
+      version: VERSION,
       originPrefix: await originPrefixOf(store, config.originPrefix, false),
       ...(config.adminToken === undefined ? {} : { adminToken: config.adminToken }),
     });
@@ -206,6 +207,7 @@ export async function startServer(
   const services = createServices({
     store,
     signer,
+    version: VERSION,
     originPrefix,
     checkpointIntervalMs: config.checkpointIntervalMs,
     destinations: destinationFactory(VERSION),
@@ -229,6 +231,7 @@ export async function startServer(
     services.checkpointJob.start();
     services.outboundDelivery?.start();
     services.detection?.start();
+    services.retentionJob.start();
     app = await buildApp({
       services,
       bodyLimit: config.bodyLimit,

@@ -21,7 +21,12 @@ export type AuditAction =
   | 'admin.key_revoke'
   | 'admin.outbound_create'
   | 'admin.outbound_update'
-  | 'admin.outbound_delete';
+  | 'admin.outbound_delete'
+  | 'admin.retention_policy_set'
+  | 'admin.retention_policy_delete'
+  | 'admin.legal_hold_create'
+  | 'admin.legal_hold_release'
+  | 'report.generate';
 
 export class AuditTrail {
   constructor(

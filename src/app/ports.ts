@@ -9,8 +9,9 @@ import type { QueryNode } from '../core/query/index.js';
 import type { DestinationConfig } from '../core/outbound/config.js';
 import type { OutboundEvent } from '../core/outbound/webhook-payload.js';
 import type { Severity } from '../core/detect/types.js';
+import type { LegalHold, RetentionPolicy, SeqRange } from '../core/retention/index.js';
 
-export type { DestinationConfig, OutboundEvent };
+export type { DestinationConfig, OutboundEvent, LegalHold, RetentionPolicy, SeqRange };
 
 /**
  * One validated event, ready to be sequenced, with its commitment (ARCHITECTURE §3): the
@@ -148,6 +149,8 @@ export interface Store {
   readonly outbound: OutboundStore;
   /** Alerts raised by detection rules, and the detection cursor of each log. */
   readonly alerts: AlertStore;
+  /** Retention policies, legal holds and the purge of expired payloads (docs/retention.md). */
+  readonly retention: RetentionStore;
   /** Raw rows for `verify`: never trusts derived state. */
   readonly audit: VerifySource;
   /** Leadership of background jobs and news of other processes' appends. */
@@ -343,4 +346,49 @@ export interface AlertStore {
   /** The last seq of the tenant's log that detection evaluated (-1: none yet). */
   cursor(tenant: string): Promise<number>;
   saveCursor(tenant: string, afterSeq: number): Promise<void>;
+}
+
+/** One purge of one tenant's log by one predicate (docs/retention.md). */
+export interface PurgeRequest {
+  readonly tenant: string;
+  /** Events the query matches; purged (or already purged) payloads are never counted. */
+  readonly where: QueryNode;
+  /** Only events with occurred_at strictly below this (ms since the epoch). */
+  readonly beforeMs: number;
+  /** Count and list, change nothing. */
+  readonly dryRun?: boolean;
+  /** Rows per statement where the store works in batches (default 10 000). */
+  readonly batchSize?: number;
+}
+
+export interface PurgeResult {
+  /** Payloads blanked (or, in a dry run, that would be). */
+  readonly count: number;
+  /** Their seqs, as sorted runs. */
+  readonly ranges: readonly SeqRange[];
+}
+
+export interface HoldRelease {
+  readonly at: string;
+  readonly by: string;
+  readonly reason: string;
+}
+
+export interface RetentionStore {
+  /** A tenant's policies by name. */
+  policies(tenant: string): Promise<RetentionPolicy[]>;
+  /** Creates or replaces the policy of this tenant and name. */
+  putPolicy(p: RetentionPolicy): Promise<void>;
+  deletePolicy(tenant: string, name: string): Promise<boolean>;
+  /** A tenant's holds, released ones included, by creation. */
+  holds(tenant: string): Promise<LegalHold[]>;
+  hold(id: string): Promise<LegalHold | undefined>;
+  addHold(h: LegalHold): Promise<void>;
+  /** Releases an active hold; false when it does not exist or was released already. */
+  releaseHold(id: string, release: HoldRelease): Promise<boolean>;
+  /**
+   * Blanks the payload and salt (never the leaf nor any tree hash) of every entry of the
+   * tenant's log that the request selects and that is not purged yet.
+   */
+  purge(req: PurgeRequest): Promise<PurgeResult>;
 }

@@ -19,6 +19,9 @@ import { LogFeeds, type LogFeedOptions } from './log-feed.js';
 import { LiveStreams, type LiveStreamOptions } from './live-stream.js';
 import { OutboundDelivery, type DeliveryOptions } from './outbound.js';
 import { OutboundStreams } from './outbound-streams.js';
+import { Reports } from './reports.js';
+import { Retention } from './retention.js';
+import { RetentionJob, type RetentionJobOptions } from './retention-job.js';
 import type { Clock, DestinationFactory, Signer, Store } from './ports.js';
 import type { Detector, RuleInfo } from '../core/detect/types.js';
 import { Search } from './search.js';
@@ -30,6 +33,8 @@ export const ADMIN_TOKEN_SETTING = 'admin_token_sha256';
 export interface ServicesOptions {
   readonly store: Store;
   readonly signer: Signer;
+  /** The generator version written into reports. */
+  readonly version?: string;
   readonly clock?: Clock;
   readonly originPrefix?: string;
   readonly checkpointIntervalMs?: number;
@@ -48,6 +53,8 @@ export interface ServicesOptions {
   /** Rule files that failed to load (GET /v1/rules shows them). */
   readonly ruleErrors?: readonly RuleLoadError[];
   readonly detection?: DetectionOptions;
+  /** The leader's purge job (docs/retention.md): started by the composition root. */
+  readonly retention?: RetentionJobOptions;
 }
 
 /** A rule file, or one document of it, that could not be loaded. */
@@ -138,6 +145,11 @@ export function createServices(opts: ServicesOptions) {
     () => void delivery?.sync(),
     opts.outboundDir,
   );
+  const retention = new Retention(store.retention, store.events, audit, ingest, clock);
+  const retentionJob = new RetentionJob(retention, store.coordination, {
+    onError: opts.onBackgroundError ?? (() => {}),
+    ...opts.retention,
+  });
   // The stored admin-token hash is written once and never changes: read it once it exists,
   // not on every authenticated request.
   let adminHash = opts.adminToken === undefined ? undefined : hashToken(opts.adminToken);
@@ -167,6 +179,33 @@ export function createServices(opts: ServicesOptions) {
     alerts: new Alerts(store.alerts, audit, ingest, clock),
     detection,
     rules,
+    retention,
+    retentionJob,
+    reports: new Reports({
+      events: store.events,
+      alerts: store.alerts,
+      retention: store.retention,
+      checkpoints: store.checkpoints,
+      signer: opts.signer,
+      origin: (t) => ledger.origin(t),
+      verify: async (t) => {
+        const payloads = threadPayloadChecker();
+        try {
+          return await verifyTenant(
+            t,
+            store.audit,
+            store.checkpoints,
+            ledger.verifierKey(t),
+            payloads,
+          );
+        } finally {
+          await payloads.close();
+        }
+      },
+      audit,
+      clock,
+      version: opts.version ?? 'unknown',
+    }),
     /** Runs a Detector over stored entries without storing alerts (read-only). */
     backtest: (detector: Detector, req: BacktestRequest) => backtest(store.events, detector, req),
     async verify(tenants?: readonly string[]): Promise<TenantVerification[]> {
@@ -186,6 +225,7 @@ export function createServices(opts: ServicesOptions) {
     async close(): Promise<void> {
       feeds.close();
       await detection?.stop();
+      await retentionJob.stop();
       await delivery?.stop();
       await job.stop();
       await store.close();

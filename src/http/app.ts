@@ -19,6 +19,8 @@ import { metricsRoutes } from './routes/metrics.js';
 import { importRoutes } from './routes/import.js';
 import { otlpRoutes } from './routes/otlp.js';
 import { outboundRoutes } from './routes/outbound.js';
+import { reportRoutes } from './routes/reports.js';
+import { retentionRoutes } from './routes/retention.js';
 import { streamRoutes, type StreamRouteOptions } from './routes/stream.js';
 
 export interface AppOptions {
@@ -150,6 +152,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   keyRoutes(app, s);
   outboundRoutes(app, s);
   alertRoutes(app, s);
+  retentionRoutes(app, s);
+  reportRoutes(app, s);
   await importRoutes(app, s);
   await otlpRoutes(app, s);
   return app;

@@ -97,6 +97,8 @@ export function grantStatements(schema: string, role: string): string[] {
     `GRANT SELECT, INSERT, UPDATE ON outbound_streams TO ${r}`,
     `GRANT SELECT, INSERT ON outbound_dead_letters TO ${r}`,
     `GRANT SELECT, INSERT, UPDATE ON alerts, detection_cursors TO ${r}`,
+    `GRANT SELECT, INSERT, UPDATE, DELETE ON retention_policies TO ${r}`,
+    `GRANT SELECT, INSERT, UPDATE (released_at, released_by, release_reason) ON legal_holds TO ${r}`,
     `GRANT EXECUTE ON FUNCTION veritrail_ensure_partition(bigint) TO ${r}`,
   ];
 }

@@ -301,4 +301,48 @@ export const MIGRATIONS: readonly string[] = [
   -- into a burst of alerts (\`veritrail rules backtest\` evaluates it without raising any).
   INSERT INTO detection_cursors (tenant, after_seq) SELECT name, size - 1 FROM tenants WHERE size > 0;
   `,
+  /* 4: retention policies and legal holds (docs/retention.md) */ `
+  CREATE TABLE retention_policies (
+    tenant text COLLATE "C" NOT NULL,
+    name text COLLATE "C" NOT NULL,
+    scope text NOT NULL,
+    min_days integer NOT NULL CHECK (min_days >= 0),
+    max_days integer CHECK (max_days >= 0),
+    created_at text NOT NULL,
+    updated_at text NOT NULL,
+    PRIMARY KEY (tenant, name)
+  );
+  CREATE TABLE legal_holds (
+    id text COLLATE "C" PRIMARY KEY,
+    tenant text COLLATE "C" NOT NULL,
+    scope text NOT NULL,
+    reason text NOT NULL,
+    created_by text NOT NULL,
+    created_at text NOT NULL,
+    released_at text,
+    released_by text,
+    release_reason text
+  );
+  CREATE INDEX legal_holds_tenant ON legal_holds (tenant, id);
+  -- A hold is never deleted; its one change is its release, once, with who, when and why.
+  CREATE FUNCTION veritrail_legal_holds_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    IF OLD.released_at IS NOT NULL OR NEW.released_at IS NULL OR NEW.released_by IS NULL
+       OR NEW.release_reason IS NULL
+       OR NEW.id IS DISTINCT FROM OLD.id OR NEW.tenant IS DISTINCT FROM OLD.tenant
+       OR NEW.scope IS DISTINCT FROM OLD.scope OR NEW.reason IS DISTINCT FROM OLD.reason
+       OR NEW.created_by IS DISTINCT FROM OLD.created_by
+       OR NEW.created_at IS DISTINCT FROM OLD.created_at THEN
+      RAISE EXCEPTION 'a legal hold can only be released, once'
+        USING ERRCODE = 'integrity_constraint_violation';
+    END IF;
+    RETURN NEW;
+  END $$;
+  CREATE TRIGGER legal_holds_guard BEFORE UPDATE ON legal_holds
+    FOR EACH ROW EXECUTE FUNCTION veritrail_legal_holds_guard();
+  CREATE TRIGGER legal_holds_no_delete BEFORE DELETE ON legal_holds
+    FOR EACH ROW EXECUTE FUNCTION veritrail_refuse();
+  CREATE TRIGGER legal_holds_no_truncate BEFORE TRUNCATE ON legal_holds
+    FOR EACH STATEMENT EXECUTE FUNCTION veritrail_refuse();
+  `,
 ];

@@ -12,6 +12,7 @@ import { PgCoordination } from './pg-coordination.js';
 import { PgEventStore } from './pg-event-store.js';
 import { PgOutboundStore } from './pg-outbound-store.js';
 import { PgAlertStore } from './pg-alert-store.js';
+import { PgRetentionStore } from './pg-retention-store.js';
 import { PgCheckpointStore, PgKeyStore, PgSettingsStore } from './pg-side-stores.js';
 
 export interface PgStoreOptions {
@@ -91,6 +92,7 @@ export async function openPostgresStore(opts: PgStoreOptions): Promise<PgStore> 
     settings: new PgSettingsStore(pool),
     outbound: new PgOutboundStore(pool),
     alerts: new PgAlertStore(pool),
+    retention: new PgRetentionStore(pool),
     unhealthy: () => coordination.failure,
     async grant(role) {
       const c = await pool.connect();

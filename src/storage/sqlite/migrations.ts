@@ -153,4 +153,38 @@ export const MIGRATIONS: readonly string[] = [
   -- into a burst of alerts (\`veritrail rules backtest\` evaluates it without raising any).
   INSERT INTO detection_cursors (tenant, after_seq) SELECT name, size - 1 FROM tenants WHERE size > 0;
   `,
+  /* 4: retention policies and legal holds (docs/retention.md) */ `
+  CREATE TABLE retention_policies (
+    tenant TEXT NOT NULL,
+    name TEXT NOT NULL,
+    scope TEXT NOT NULL,
+    min_days INTEGER NOT NULL CHECK (min_days >= 0),
+    max_days INTEGER CHECK (max_days >= 0),
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (tenant, name)
+  );
+  CREATE TABLE legal_holds (
+    id TEXT PRIMARY KEY,
+    tenant TEXT NOT NULL,
+    scope TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    released_at TEXT,
+    released_by TEXT,
+    release_reason TEXT
+  );
+  CREATE INDEX legal_holds_tenant ON legal_holds (tenant, id);
+  -- A hold is never deleted; its one change is its release, once, with who, when and why.
+  CREATE TRIGGER legal_holds_no_delete BEFORE DELETE ON legal_holds
+    BEGIN SELECT RAISE(ABORT, 'legal holds cannot be deleted'); END;
+  CREATE TRIGGER legal_holds_release_once BEFORE UPDATE ON legal_holds
+    WHEN OLD.released_at IS NOT NULL OR NEW.released_at IS NULL OR NEW.released_by IS NULL
+      OR NEW.release_reason IS NULL
+      OR NEW.id IS NOT OLD.id OR NEW.tenant IS NOT OLD.tenant OR NEW.scope IS NOT OLD.scope
+      OR NEW.reason IS NOT OLD.reason OR NEW.created_by IS NOT OLD.created_by
+      OR NEW.created_at IS NOT OLD.created_at
+    BEGIN SELECT RAISE(ABORT, 'a legal hold can only be released, once'); END;
+  `,
 ];

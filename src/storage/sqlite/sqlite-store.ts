@@ -17,6 +17,7 @@ import {
 } from './sqlite-side-stores.js';
 import { SqliteOutboundStore } from './sqlite-outbound-store.js';
 import { SqliteAlertStore } from './sqlite-alert-store.js';
+import { SqliteRetentionStore } from './sqlite-retention-store.js';
 import { WorkerWritePath } from './worker-write-path.js';
 
 export const DB_FILE = 'veritrail.db';
@@ -54,6 +55,7 @@ export function openSqliteStore(opts: SqliteStoreOptions): Store {
     settings: new SqliteSettingsStore(readDb),
     outbound: new SqliteOutboundStore(readDb),
     alerts: new SqliteAlertStore(readDb),
+    retention: new SqliteRetentionStore(readDb),
     unhealthy: () => writer.failure,
     async close() {
       await writer.close();

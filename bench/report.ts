@@ -1,0 +1,116 @@
+/**
+ * Compliance reports (docs/reports.md): a tenant log of ~1M events over 90 days in SQLite
+ * (bench/report-workload.ts), then each framework's report generated and timed. Target: any
+ * framework under 5 s. Timed twice per framework: the report alone (`verify: false`) and with
+ * the full `verify` of the log in the integrity attestation (once, for the first framework).
+ *   BENCH_REPORT_EVENTS  events in the log (default 1,000,000)
+ * Standalone: `npm run build && node dist/bench/report.js` prints a table.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createServices } from '../src/app/services.js';
+import { randomBytes } from '../src/core/crypto.js';
+import { commit } from '../src/core/event/index.js';
+import { FRAMEWORK_IDS, type FrameworkId } from '../src/core/report/index.js';
+import { makeVerifierKey, signNote } from '../src/core/checkpoint/index.js';
+import { ed25519PublicKeyOf, generateSigningKey } from '../src/core/crypto.js';
+import { openStore } from '../src/main.js';
+import { expectedCounts, reportDataset, type ReportDatasetOptions } from './report-workload.js';
+import { printTable } from './stats.js';
+
+export const REPORT_TARGET_SECONDS = 5;
+const DAYS = 90;
+
+export interface ReportBenchResult {
+  readonly events: number;
+  readonly loadSeconds: number;
+  readonly frameworks: readonly { framework: FrameworkId; seconds: number; bytes: number }[];
+  /** The first framework again, with `verify` over the whole log. */
+  readonly withVerify: { framework: FrameworkId; seconds: number };
+}
+
+export async function reportBench(
+  events = Number(process.env.BENCH_REPORT_EVENTS ?? 1_000_000),
+): Promise<ReportBenchResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'veritrail-bench-report-'));
+  const pem = generateSigningKey().privateKeyPem;
+  const pub = ed25519PublicKeyOf(pem);
+  const s = createServices({
+    store: await openStore({ dataDir: dir, writerThread: false }),
+    signer: {
+      signNote: (body, name) => signNote(body, { name, privateKey: pem }),
+      verifierKey: (name) => makeVerifierKey(name, pub),
+    },
+    version: 'bench',
+  });
+  try {
+    const opts: ReportDatasetOptions = {
+      tenant: 'bench',
+      fromMs: Date.UTC(2026, 0, 1),
+      days: DAYS,
+      // Three sources, one of them silent for 10 of the 90 days.
+      basePerSourceDay: Math.max(1, Math.ceil((events / DAYS - 5) / (3 - 10 / DAYS))),
+      silent: { from: 30, to: 39 },
+    };
+    const total = expectedCounts(opts).events;
+    const loadStart = performance.now();
+    let batch = [];
+    for (const e of reportDataset(opts)) {
+      batch.push({ event: e, commitment: commit(e, randomBytes(32)) });
+      if (batch.length === 5000) {
+        await s.store.events.append(batch);
+        batch = [];
+      }
+    }
+    if (batch.length) await s.store.events.append(batch);
+    await s.ledger.sign('bench');
+    const loadSeconds = (performance.now() - loadStart) / 1000;
+    const period = { tenant: 'bench', from: '2026-01-01', to: '2026-03-31' };
+    const admin = { kind: 'admin' } as const;
+    const frameworks = [];
+    for (const framework of FRAMEWORK_IDS) {
+      const t0 = performance.now();
+      const r = await s.reports.generate(admin, { framework, ...period, verify: false });
+      const seconds = (performance.now() - t0) / 1000;
+      const bytes = Object.values(r.files).reduce((n, c) => n + Buffer.byteLength(c), 0);
+      frameworks.push({ framework, seconds, bytes });
+    }
+    const first = FRAMEWORK_IDS[0];
+    const t0 = performance.now();
+    await s.reports.generate(admin, { framework: first, ...period });
+    const withVerify = { framework: first, seconds: (performance.now() - t0) / 1000 };
+    return { events: total, loadSeconds, frameworks, withVerify };
+  } finally {
+    await s.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export function reportRows(r: ReportBenchResult): string[][] {
+  const fmt = (n: number) => n.toLocaleString('en-US');
+  const ok = (sec: number) => (sec < REPORT_TARGET_SECONDS ? 'ok' : 'SLOW');
+  return [
+    ['report (SQLite)', 'seconds', `target < ${REPORT_TARGET_SECONDS} s`],
+    [
+      `load ${fmt(r.events)} events over ${DAYS} days (untimed setup)`,
+      r.loadSeconds.toFixed(1),
+      '',
+    ],
+    ...r.frameworks.map((f) => [
+      `${f.framework} report (${(f.bytes / 1048576).toFixed(1)} MiB of files)`,
+      f.seconds.toFixed(2),
+      ok(f.seconds),
+    ]),
+    [
+      `${r.withVerify.framework} report with verify of the whole log`,
+      r.withVerify.seconds.toFixed(2),
+      ok(r.withVerify.seconds),
+    ],
+  ];
+}
+
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
+  printTable(reportRows(await reportBench()));
+}

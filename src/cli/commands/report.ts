@@ -1,0 +1,138 @@
+/**
+ * Compliance reports (docs/reports.md): `report` builds one from the local data folder or
+ * database into a folder; `verify-report` checks such a folder offline (no server, no database).
+ */
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { loadConfig } from '../../config/config.js';
+import { VeritrailError } from '../../core/errors.js';
+import { FRAMEWORK_IDS, verifyReport } from '../../core/report/index.js';
+import { openLocal } from '../../main.js';
+import { EXIT } from '../exit-codes.js';
+import { table, type Output } from '../output.js';
+
+/** A report folder has a few dozen files; anything past these is not one of ours. */
+const MAX_FILES = 1000;
+const MAX_FILE_BYTES = 1 << 30;
+
+interface ReportOptions {
+  framework: string;
+  tenant: string;
+  from: string;
+  to: string;
+  out: string;
+  data?: string;
+  db?: string;
+  verify: boolean;
+}
+
+export function reportCommands(program: Command, out: () => Output): void {
+  program
+    .command('report')
+    .description(
+      'write a compliance report (JSON, CSV populations, signed manifest) for a tenant and period',
+    )
+    .requiredOption('--framework <id>', FRAMEWORK_IDS.join(' | '))
+    .requiredOption('--tenant <tenant>', 'tenant')
+    .requiredOption('--from <date>', 'start: YYYY-MM-DD (midnight UTC) or RFC 3339')
+    .requiredOption('--to <date>', 'end: YYYY-MM-DD (that day included) or RFC 3339 (exclusive)')
+    .requiredOption('--out <dir>', 'folder to write (created; must be empty if it exists)')
+    .option('--data <dir>', 'data folder (with PostgreSQL: where signing-key.pem is)')
+    .option('--db <url>', 'PostgreSQL database (env VERITRAIL_DATABASE_URL)')
+    .option('--no-verify', 'skip the full `verify` of the log in the integrity attestation')
+    .action(async (o: ReportOptions) => {
+      await emptyFolder(o.out);
+      const s = await openLocal(loadConfig({ dataDir: o.data, databaseUrl: o.db }));
+      const started = performance.now();
+      let generated;
+      try {
+        generated = await s.reports.generate(
+          { kind: 'admin' },
+          { framework: o.framework, tenant: o.tenant, from: o.from, to: o.to, verify: o.verify },
+        );
+      } finally {
+        await s.close();
+      }
+      await mkdir(o.out, { recursive: true });
+      for (const [name, content] of Object.entries(generated.files))
+        await writeFile(join(o.out, name), content, { flag: 'wx' });
+      const { report } = generated;
+      const seconds = (performance.now() - started) / 1000;
+      out().result(
+        {
+          report: report.id,
+          out: o.out,
+          events: report.events,
+          files: Object.keys(generated.files).sort(),
+          key: generated.manifest.signature.key,
+          seconds,
+        },
+        () =>
+          `${table([
+            ['SECTION', 'REQUIREMENTS', 'ROWS'],
+            ...report.sections.map((x) => [x.title, x.requirements.join(' '), String(x.count)]),
+          ])}\n${report.framework.name} report ${report.id} for ${report.tenant}: ${report.events} events, ${Object.keys(generated.files).length} files in ${o.out} (${seconds.toFixed(2)} s)\nverify it with: veritrail verify-report ${o.out} --key ${generated.manifest.signature.key}`,
+      );
+    });
+
+  program
+    .command('verify-report <dir>')
+    .description("check a report folder offline: every file's hash and the manifest's signature")
+    .option('--key <verifier-key>', "require this signed-note verifier key (the tenant log's key)")
+    .action(async (dir: string, o: { key?: string }) => {
+      const files = await readFolder(dir);
+      const r = verifyReport(files, o.key);
+      out().result(r, () =>
+        r.ok
+          ? `report ${r.report ?? ''} intact: ${r.files} files and the manifest signed by ${r.key ?? ''}${o.key ? '' : "\n(note: the key was taken from the manifest itself; pass --key to pin the log's published key)"}`
+          : `report FAILED:\n  ${r.failures.map((f) => `${f.file}: ${f.message}`).join('\n  ')}`,
+      );
+      if (!r.ok) process.exitCode = EXIT.failed;
+    });
+}
+
+async function emptyFolder(dir: string): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw e;
+  }
+  if (names.length > 0)
+    throw new VeritrailError('validation_failed', `--out: ${dir} is not empty`, [
+      { path: 'out', message: 'must be a new or empty folder' },
+    ]);
+}
+
+/** The regular files of a report folder (not recursive); bounded, since it is untrusted. */
+async function readFolder(dir: string): Promise<Map<string, Uint8Array>> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (e) {
+    throw new VeritrailError(
+      'not_found',
+      `${dir} is not a readable folder: ${(e as Error).message}`,
+    );
+  }
+  if (names.length > MAX_FILES)
+    throw new VeritrailError('validation_failed', `${dir} has more than ${MAX_FILES} entries`);
+  const files = new Map<string, Uint8Array>();
+  for (const name of names.sort()) {
+    const path = join(dir, name);
+    const st = await stat(path);
+    if (!st.isFile()) {
+      files.set(name, Buffer.alloc(0));
+      continue;
+    }
+    if (st.size > MAX_FILE_BYTES)
+      throw new VeritrailError(
+        'validation_failed',
+        `${name} is larger than ${MAX_FILE_BYTES} bytes`,
+      );
+    files.set(name, await readFile(path));
+  }
+  return files;
+}
