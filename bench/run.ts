@@ -6,6 +6,7 @@
  *   BENCH_ONLY=postgres  only the PostgreSQL figures (bench/pg.ts); BENCH_PG=0 skips them
  *   BENCH_ONLY=stream    only the live stream figures (bench/stream.ts)
  *   BENCH_ONLY=capture   only the importer and receiver figures (bench/capture.ts)
+ *   BENCH_ONLY=detect    only the detection figures (bench/detect.ts; BENCH_DETECT_EVENTS)
  *   BENCH_PROF=DIR  the benchmarked servers write CPU profiles (--cpu-prof) to DIR
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,6 +21,7 @@ import { ADMIN, postLoad, ROOT, startServer } from './server.js';
 import { pgReachable, postgresBench } from './pg.js';
 import { streamBench } from './stream.js';
 import { captureBench } from './capture.js';
+import { detectBench, detectRows } from './detect.js';
 import { latencies, printTable } from './stats.js';
 import { benchEvent, SEARCH_QUERIES, T0, USERS } from './workload.js';
 
@@ -152,6 +154,15 @@ async function capture(): Promise<void> {
   results.capture = c;
 }
 
+/** Detection figures (bench/detect.ts): one core, in process, against JSON.parse. */
+async function detect(): Promise<void> {
+  const d = await detectBench();
+  const [, ...body] = detectRows(d); // the first row is a header like this table's
+  for (const [measure = '', value = '', vs = ''] of body)
+    rows.push([`detection: ${measure}`, value, vs]);
+  results.detect = d;
+}
+
 /** PostgreSQL figures (bench/pg.ts), or a row saying why they were skipped. */
 async function postgres(): Promise<void> {
   const unreachable = process.env.BENCH_PG === '0' ? 'BENCH_PG=0' : await pgReachable();
@@ -195,6 +206,12 @@ async function main(): Promise<void> {
   }
   if (process.env.BENCH_ONLY === 'capture') {
     await capture();
+    printTable(rows);
+    rmSync(tmp, { recursive: true, force: true });
+    return;
+  }
+  if (process.env.BENCH_ONLY === 'detect') {
+    await detect();
     printTable(rows);
     rmSync(tmp, { recursive: true, force: true });
     return;
@@ -331,6 +348,7 @@ async function main(): Promise<void> {
 
   await streams();
   await capture();
+  await detect();
   await postgres();
   printTable(rows);
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });

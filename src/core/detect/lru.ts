@@ -5,6 +5,8 @@
  */
 export class LruMap<V> {
   private readonly map = new Map<string, V>();
+  /** The most recently used key, when it is known: touching it again changes no order. */
+  private newest: string | undefined;
 
   constructor(readonly max: number) {}
 
@@ -15,9 +17,10 @@ export class LruMap<V> {
   /** The value, marked as most recently used. */
   get(key: string): V | undefined {
     const v = this.map.get(key);
-    if (v !== undefined) {
+    if (v !== undefined && key !== this.newest) {
       this.map.delete(key);
       this.map.set(key, v);
+      this.newest = key;
     }
     return v;
   }
@@ -26,16 +29,19 @@ export class LruMap<V> {
   set(key: string, value: V): V | undefined {
     this.map.delete(key);
     this.map.set(key, value);
+    this.newest = key;
     if (this.map.size <= this.max) return undefined;
     const oldest = this.map.keys().next();
     if (oldest.done === true) return undefined;
     const evicted = this.map.get(oldest.value);
     this.map.delete(oldest.value);
+    if (oldest.value === this.newest) this.newest = undefined;
     return evicted;
   }
 
   delete(key: string): void {
     this.map.delete(key);
+    if (key === this.newest) this.newest = undefined;
   }
 
   values(): IterableIterator<V> {

@@ -218,9 +218,7 @@ export class SigmaEngine {
   ): SigmaMatch[] | null {
     const time = eventTime(event);
     if (time === null || depth > 8) return out;
-    const group: Record<string, unknown> = {};
     const values = feed.groupBy.map((g) => firstValue(g.walker, target));
-    feed.groupBy.forEach((g, i) => setOwn(group, g.name, values[i]));
     const key = JSON.stringify(values);
     let value: string | null = null;
     if (feed.field !== null) {
@@ -230,6 +228,9 @@ export class SigmaEngine {
     const id = typeof event.id === 'string' ? event.id : null;
     const hit = feed.correlator.add(key, feed.ruleIndex, time, value, id);
     if (hit === null) return out;
+    // Built only for a match: most events join a group without completing it.
+    const group: Record<string, unknown> = {};
+    feed.groupBy.forEach((g, i) => setOwn(group, g.name, values[i]));
     const rule = feed.correlator.rule;
     (out ??= []).push({
       kind: 'correlation',
