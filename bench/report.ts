@@ -13,7 +13,8 @@ import { fileURLToPath } from 'node:url';
 import { createServices } from '../src/app/services.js';
 import { randomBytes } from '../src/core/crypto.js';
 import { commit } from '../src/core/event/index.js';
-import { FRAMEWORK_IDS, type FrameworkId } from '../src/core/report/index.js';
+import { FRAMEWORK_IDS, renderHtml, type FrameworkId } from '../src/core/report/index.js';
+import { renderPdf } from '../src/app/report-pdf.js';
 import { makeVerifierKey, signNote } from '../src/core/checkpoint/index.js';
 import { ed25519PublicKeyOf, generateSigningKey } from '../src/core/crypto.js';
 import { openStore } from '../src/main.js';
@@ -29,6 +30,8 @@ export interface ReportBenchResult {
   readonly frameworks: readonly { framework: FrameworkId; seconds: number; bytes: number }[];
   /** The first framework again, with `verify` over the whole log. */
   readonly withVerify: { framework: FrameworkId; seconds: number };
+  /** What rendering the first framework's report as HTML and as PDF adds. */
+  readonly renderings: readonly { format: 'html' | 'pdf'; seconds: number; bytes: number }[];
 }
 
 export async function reportBench(
@@ -79,9 +82,18 @@ export async function reportBench(
     }
     const first = FRAMEWORK_IDS[0];
     const t0 = performance.now();
-    await s.reports.generate(admin, { framework: first, ...period });
+    const { report } = await s.reports.generate(admin, { framework: first, ...period });
     const withVerify = { framework: first, seconds: (performance.now() - t0) / 1000 };
-    return { events: total, loadSeconds, frameworks, withVerify };
+    const t1 = performance.now();
+    const html = renderHtml(report);
+    const t2 = performance.now();
+    const pdf = await renderPdf(report);
+    const t3 = performance.now();
+    const renderings = [
+      { format: 'html' as const, seconds: (t2 - t1) / 1000, bytes: Buffer.byteLength(html) },
+      { format: 'pdf' as const, seconds: (t3 - t2) / 1000, bytes: pdf.length },
+    ];
+    return { events: total, loadSeconds, frameworks, withVerify, renderings };
   } finally {
     await s.close();
     rmSync(dir, { recursive: true, force: true });
@@ -108,6 +120,11 @@ export function reportRows(r: ReportBenchResult): string[][] {
       r.withVerify.seconds.toFixed(2),
       ok(r.withVerify.seconds),
     ],
+    ...r.renderings.map((x) => [
+      `${r.withVerify.framework} report.${x.format} (${(x.bytes / 1024).toFixed(0)} KiB), added`,
+      x.seconds.toFixed(3),
+      '',
+    ]),
   ];
 }
 

@@ -232,6 +232,8 @@ export async function startServer(
     services.outboundDelivery?.start();
     services.detection?.start();
     services.retentionJob.start();
+    services.sourceHealthJob.start();
+    services.reviewJob.start();
     app = await buildApp({
       services,
       bodyLimit: config.bodyLimit,

@@ -17,6 +17,9 @@ export type AuditAction =
   | 'audit.entries_read'
   | 'audit.alerts'
   | 'audit.alert_read'
+  | 'audit.sources'
+  | 'audit.reviews'
+  | 'audit.review_read'
   | 'admin.key_create'
   | 'admin.key_revoke'
   | 'admin.outbound_create'
@@ -26,6 +29,8 @@ export type AuditAction =
   | 'admin.retention_policy_delete'
   | 'admin.legal_hold_create'
   | 'admin.legal_hold_release'
+  | 'admin.source_cadence_set'
+  | 'admin.review_task_create'
   | 'report.generate';
 
 export class AuditTrail {

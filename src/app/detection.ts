@@ -144,7 +144,7 @@ export class DetectionJob {
           continue;
         }
         if (findings.length === 0) continue;
-        for (const f of findings) await this.apply(tenant, f);
+        for (const f of findings) await recordFinding(this.deps, tenant, f);
         await alerts.saveCursor(tenant, r.seq);
       }
       const last = records.at(-1);
@@ -153,66 +153,69 @@ export class DetectionJob {
     }
     return read;
   }
+}
 
-  /** Adds the finding to the alert it belongs to, or raises a new one. */
-  private async apply(tenant: string, f: Finding): Promise<void> {
-    const { alerts, clock } = this.deps;
-    const b = bounded(f);
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const at = clock.now().toISOString();
-      const active = await alerts.findActive(tenant, f.rule.id, b.groupKey);
-      if (active && withinSuppression(f, active.lastSeenMs)) {
-        const next: AlertRecord = {
-          ...active,
-          count: active.count + f.count,
-          firstSeenMs: Math.min(active.firstSeenMs, f.firstTime),
-          lastSeenMs: Math.max(active.lastSeenMs, f.lastTime),
-          eventIds: mergeEventIds(active.eventIds, f.eventIds),
-          summary: b.summary,
-          context: b.context,
-          updatedAt: at,
-          revision: active.revision + 1,
-        };
-        if (await alerts.update(next)) return;
-        continue; // changed meanwhile (a status change): decide again on a fresh read
-      }
-      return this.raise(tenant, f.rule, f, b, at);
+/** What turning a finding into an alert needs (detection, source health). */
+export type FindingSink = Pick<DetectionDeps, 'alerts' | 'clock' | 'append' | 'onRaised'>;
+
+/**
+ * Adds the finding to the alert it belongs to (same tenant, rule and group key, open or
+ * acknowledged, within the rule's suppression window), or raises a new one.
+ */
+export async function recordFinding(deps: FindingSink, tenant: string, f: Finding): Promise<void> {
+  const { alerts, clock } = deps;
+  const b = bounded(f);
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const at = clock.now().toISOString();
+    const active = await alerts.findActive(tenant, f.rule.id, b.groupKey);
+    if (active && withinSuppression(f, active.lastSeenMs)) {
+      const next: AlertRecord = {
+        ...active,
+        count: active.count + f.count,
+        firstSeenMs: Math.min(active.firstSeenMs, f.firstTime),
+        lastSeenMs: Math.max(active.lastSeenMs, f.lastTime),
+        eventIds: mergeEventIds(active.eventIds, f.eventIds),
+        summary: b.summary,
+        context: b.context,
+        updatedAt: at,
+        revision: active.revision + 1,
+      };
+      if (await alerts.update(next)) return;
+      continue; // changed meanwhile (a status change): decide again on a fresh read
     }
-    throw new Error(
-      `alert of rule ${f.rule.id} for "${b.groupKey}" kept changing; finding dropped`,
-    );
+    return raise(deps, tenant, f.rule, f, b, at);
   }
+  throw new Error(`alert of rule ${f.rule.id} for "${b.groupKey}" kept changing; finding dropped`);
+}
 
-  private async raise(
-    tenant: string,
-    rule: RuleInfo,
-    f: Finding,
-    b: ReturnType<typeof bounded>,
-    at: string,
-  ): Promise<void> {
-    const a: AlertRecord = {
-      id: `al_${uuidv7().replace(/-/g, '')}`,
-      tenant,
-      ruleId: rule.id,
-      ruleTitle: rule.title,
-      severity: rule.severity,
-      groupKey: b.groupKey,
-      status: 'open',
-      firstSeenMs: f.firstTime,
-      lastSeenMs: f.lastTime,
-      count: f.count,
-      eventIds: mergeEventIds([], f.eventIds),
-      summary: b.summary,
-      context: b.context,
-      createdAt: at,
-      updatedAt: at,
-      history: [{ status: 'open', by: `rule:${rule.id}`, at, note: null }],
-      revision: 1,
-    };
-    await this.deps.alerts.create(a);
-    await this.deps.append([
-      alertEvent(a, 'alert.raised', { id: `rule:${rule.id}`, type: 'system' }, at),
-    ]);
-    this.deps.onRaised?.(rule.severity);
-  }
+async function raise(
+  deps: FindingSink,
+  tenant: string,
+  rule: RuleInfo,
+  f: Finding,
+  b: ReturnType<typeof bounded>,
+  at: string,
+): Promise<void> {
+  const a: AlertRecord = {
+    id: `al_${uuidv7().replace(/-/g, '')}`,
+    tenant,
+    ruleId: rule.id,
+    ruleTitle: rule.title,
+    severity: rule.severity,
+    groupKey: b.groupKey,
+    status: 'open',
+    firstSeenMs: f.firstTime,
+    lastSeenMs: f.lastTime,
+    count: f.count,
+    eventIds: mergeEventIds([], f.eventIds),
+    summary: b.summary,
+    context: b.context,
+    createdAt: at,
+    updatedAt: at,
+    history: [{ status: 'open', by: `rule:${rule.id}`, at, note: null }],
+    revision: 1,
+  };
+  await deps.alerts.create(a);
+  await deps.append([alertEvent(a, 'alert.raised', { id: `rule:${rule.id}`, type: 'system' }, at)]);
+  deps.onRaised?.(rule.severity);
 }

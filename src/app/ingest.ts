@@ -37,7 +37,7 @@ export interface IngestDeps {
  * detection's alert lifecycle (`alert.raised`, …) and retention's purge records
  * (`retention.purge`).
  */
-export const RESERVED_ACTION_PREFIXES = ['alert.', 'retention.'] as const;
+export const RESERVED_ACTION_PREFIXES = ['alert.', 'retention.', 'review.'] as const;
 
 export class Ingest {
   constructor(private readonly deps: IngestDeps) {}

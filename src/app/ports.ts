@@ -151,6 +151,10 @@ export interface Store {
   readonly alerts: AlertStore;
   /** Retention policies, legal holds and the purge of expired payloads (docs/retention.md). */
   readonly retention: RetentionStore;
+  /** Source health: last seen, cadence and observer.seq gaps per source (docs/source-health.md). */
+  readonly sources: SourceHealthStore;
+  /** Review tasks and their review instances (docs/reviews.md). */
+  readonly reviews: ReviewStore;
   /** Raw rows for `verify`: never trusts derived state. */
   readonly audit: VerifySource;
   /** Leadership of background jobs and news of other processes' appends. */
@@ -391,4 +395,119 @@ export interface RetentionStore {
    * tenant's log that the request selects and that is not purged yet.
    */
   purge(req: PurgeRequest): Promise<PurgeResult>;
+}
+
+/** What is known of one source: one `observer.service` of one tenant (docs/source-health.md). */
+export interface SourceRecord {
+  readonly tenant: string;
+  readonly service: string;
+  /** Event time (occurred_at) and received time bounds, ms since the epoch; null: none yet. */
+  readonly firstEventMs: number | null;
+  readonly lastEventMs: number | null;
+  readonly firstReceivedMs: number | null;
+  readonly lastReceivedMs: number | null;
+  readonly count: number;
+  /** The highest observer.seq seen since the counter last restarted; null: never sent one. */
+  readonly lastObserverSeq: number | null;
+  /** How often the source is expected to send, ms; null: no expectation (never silent). */
+  readonly expectedEveryMs: number | null;
+}
+
+/** A jump in a source's observer.seq: `fromSeq`..`toSeq` (inclusive) never arrived. */
+export interface SourceGap {
+  readonly tenant: string;
+  readonly service: string;
+  readonly fromSeq: number;
+  readonly toSeq: number;
+  /** Received time of the event after the gap, ms since the epoch. */
+  readonly detectedMs: number;
+  /** The event after the gap. */
+  readonly eventId: string;
+}
+
+export interface SourceHealthStore {
+  list(tenant: string): Promise<SourceRecord[]>;
+  /** Every tenant's sources that have an expected cadence. */
+  withCadence(): Promise<SourceRecord[]>;
+  get(tenant: string, service: string): Promise<SourceRecord | undefined>;
+  /** Stores what was observed (everything but expectedEveryMs, which only setExpected writes). */
+  saveObserved(rec: SourceRecord): Promise<void>;
+  /** Sets (null: clears) a source's expected cadence, creating the source if unknown. */
+  setExpected(tenant: string, service: string, everyMs: number | null): Promise<void>;
+  /** Stores a gap; a gap already stored (same source and fromSeq) is left as it is. */
+  addGap(gap: SourceGap): Promise<void>;
+  /** Gaps detected in [fromMs, toMs), oldest first, at most `limit`. */
+  gaps(tenant: string, fromMs: number, toMs: number, limit: number): Promise<SourceGap[]>;
+  /** The last seq of the tenant's log that source health read (-1: none yet). */
+  cursor(tenant: string): Promise<number>;
+  saveCursor(tenant: string, afterSeq: number): Promise<void>;
+}
+
+/** A scheduled review (docs/reviews.md): every `everyMs`, the `periodMs` before is reviewed. */
+export interface ReviewTaskRecord {
+  /** `rt_` + UUIDv7 without dashes. */
+  readonly id: string;
+  readonly tenant: string;
+  readonly name: string;
+  /** Query-language scope of the events reviewed ("" = all). */
+  readonly scope: string;
+  readonly periodMs: number;
+  readonly everyMs: number;
+  /** An API key scope (ingest, read, admin) that a signer needs, or a free role name. */
+  readonly assignee: string;
+  /** The first review ends at startsMs + everyMs. */
+  readonly startsMs: number;
+  /** Reviews opened so far: the next one ends at startsMs + (opened + 1) × everyMs. */
+  readonly opened: number;
+  readonly createdAt: string;
+  readonly createdBy: string;
+}
+
+export type ReviewDecision = 'approved' | 'exceptions_noted' | 'rejected';
+export const REVIEW_DECISIONS: readonly ReviewDecision[] = [
+  'approved',
+  'exceptions_noted',
+  'rejected',
+];
+
+export interface ReviewSignOff {
+  readonly decision: ReviewDecision;
+  readonly note: string;
+  readonly by: string;
+  readonly at: string;
+}
+
+/** One review of one period, with its packet (what is in scope), open until signed off. */
+export interface ReviewRecord {
+  /** `rv_` + UUIDv7 without dashes: ids sort by creation. */
+  readonly id: string;
+  readonly taskId: string;
+  readonly tenant: string;
+  readonly name: string;
+  readonly fromMs: number;
+  readonly toMs: number;
+  /** The packet as JSON-ready data (counts, event ids, alerts). */
+  readonly packet: Readonly<Record<string, unknown>>;
+  readonly createdAt: string;
+  readonly signOff: ReviewSignOff | null;
+}
+
+export interface ReviewStore {
+  createTask(t: ReviewTaskRecord): Promise<void>;
+  /** One tenant's tasks, or every tenant's (undefined), oldest first. */
+  tasks(tenant: string | undefined): Promise<ReviewTaskRecord[]>;
+  /**
+   * Stores the review and sets its task's `opened` to `opened`, atomically; false (nothing
+   * written) when the task's count is no longer `opened - 1` (another process opened it).
+   */
+  open(review: ReviewRecord, opened: number): Promise<boolean>;
+  get(id: string): Promise<ReviewRecord | undefined>;
+  /** Newest first, at most `limit`. */
+  list(
+    tenant: string,
+    status: 'open' | 'signed_off' | undefined,
+    limit: number,
+  ): Promise<ReviewRecord[]>;
+  /** Records the sign-off of an open review; false when it is signed off already. */
+  signOff(id: string, s: ReviewSignOff): Promise<boolean>;
 }

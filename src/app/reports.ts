@@ -12,6 +12,7 @@ import { parseQuery, type QueryNode } from '../core/query/index.js';
 import {
   FRAMEWORK_IDS,
   isFrameworkId,
+  renderHtml,
   manifestNoteBody,
   manifestText,
   MAX_REPORT_DAYS,
@@ -25,6 +26,7 @@ import {
 } from '../core/report/index.js';
 import { sha256 } from '../core/crypto.js';
 import type { AuditTrail } from './audit-trail.js';
+import { renderPdf } from './report-pdf.js';
 import type {
   AlertStore,
   CheckpointStore,
@@ -32,6 +34,7 @@ import type {
   EventStore,
   RetentionStore,
   Signer,
+  SourceHealthStore,
 } from './ports.js';
 import { authorize, SYSTEM_TENANT, type Principal } from './principal.js';
 import type { TenantVerification } from './verify.js';
@@ -51,12 +54,38 @@ export interface ReportRequest {
   readonly to: string;
   /** Run `verify` over the whole log for the attestation (default true). */
   readonly verify?: boolean;
+  /** The files to write (default DEFAULT_REPORT_FORMATS); report.json is in `json`. */
+  readonly formats?: readonly string[];
+}
+
+/** json: report.json; csv: the populations; html: report.html; pdf: report.pdf. */
+export const REPORT_FORMATS = ['json', 'csv', 'html', 'pdf'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+/** What `generate` writes unless told: the text formats (the PDF is binary, asked for). */
+export const DEFAULT_REPORT_FORMATS: readonly ReportFormat[] = ['json', 'csv', 'html'];
+
+/** Parses `json,csv,html` (or a list): known names, at least one, no repeats. */
+export function reportFormats(v: string | readonly string[]): ReportFormat[] {
+  const list = (typeof v === 'string' ? v.split(',') : v).map((x) => x.trim()).filter(Boolean);
+  const out: ReportFormat[] = [];
+  for (const f of list) {
+    if (!(REPORT_FORMATS as readonly string[]).includes(f))
+      throw bad(
+        'formats',
+        `unknown format ${JSON.stringify(f.slice(0, 40))}: use ${REPORT_FORMATS.join(', ')}`,
+      );
+    if (!out.includes(f as ReportFormat)) out.push(f as ReportFormat);
+  }
+  if (out.length === 0) throw bad('formats', `at least one of ${REPORT_FORMATS.join(', ')}`);
+  return out;
 }
 
 export interface GeneratedReport {
   readonly report: Report;
-  /** File name → content, manifest.json included. */
+  /** Text file name → content (UTF-8), manifest.json included. */
   readonly files: Readonly<Record<string, string>>;
+  /** Binary file name → bytes (report.pdf when asked for); in the manifest too. */
+  readonly binaryFiles: Readonly<Record<string, Uint8Array>>;
   readonly manifest: Manifest;
 }
 
@@ -65,6 +94,8 @@ export interface ReportDeps {
   readonly alerts: AlertStore;
   /** Policies and holds in force (absent: retention is reported as not configured). */
   readonly retention?: Pick<RetentionStore, 'policies' | 'holds'>;
+  /** observer.seq gaps for the coverage section (absent: not listed). */
+  readonly sources?: Pick<SourceHealthStore, 'gaps'>;
   readonly checkpoints: CheckpointStore;
   readonly signer: Signer;
   /** The signed-note key name (checkpoint origin) of a tenant's log. */
@@ -101,6 +132,7 @@ export class Reports {
     if (!(toMs > fromMs)) throw bad('to', 'must be after from');
     if (toMs - fromMs > MAX_REPORT_DAYS * DAY)
       throw bad('to', `the period must be at most ${MAX_REPORT_DAYS} days`);
+    const formats = req.formats === undefined ? DEFAULT_REPORT_FORMATS : reportFormats(req.formats);
     authorize(p, req.tenant, 'admin');
     const { deps } = this;
     const generatedAt = deps.clock.now().toISOString();
@@ -131,7 +163,7 @@ export class Reports {
     const lastSeq = builder.lastSeq;
     // The first checkpoint whose tree holds every event of the period (size > last seq).
     const covering = lastSeq === null ? undefined : cps.find((c) => c.size > lastSeq);
-    const { report, files } = builder.finish({
+    const { report, files: built } = builder.finish({
       integrity: {
         verification: verification && {
           ok: verification.ok,
@@ -151,8 +183,15 @@ export class Reports {
       },
       alerts: await this.alertsIn(req.tenant, fromMs, toMs),
       ...(await this.retentionOf(req.tenant)),
+      ...(await this.sequenceGapsIn(req.tenant, fromMs, toMs)),
     });
-    const unsigned = unsignedManifest(report, files);
+    const files: Record<string, string> = {};
+    for (const [n, c] of Object.entries(built))
+      if (formats.includes(n.endsWith('.csv') ? 'csv' : 'json')) files[n] = c;
+    if (formats.includes('html')) files['report.html'] = renderHtml(report);
+    const binaryFiles: Record<string, Uint8Array> = {};
+    if (formats.includes('pdf')) binaryFiles['report.pdf'] = await renderPdf(report);
+    const unsigned = unsignedManifest(report, { ...files, ...binaryFiles });
     const name = deps.origin(req.tenant);
     const manifest: Manifest = {
       ...unsigned,
@@ -170,7 +209,7 @@ export class Reports {
       events: report.events,
       manifest_sha256: sha256(text).toString('hex'),
     });
-    return { report, files: { ...files, 'manifest.json': text }, manifest };
+    return { report, files: { ...files, 'manifest.json': text }, binaryFiles, manifest };
   }
 
   private async scan(
@@ -195,6 +234,22 @@ export class Reports {
       const last = page[page.length - 1]!;
       after = { occurredMs: last.occurredMs, seq: last.seq };
     }
+  }
+
+  /** Sequence gaps detected in the period, at most MAX_ALERTS of them (docs/source-health.md). */
+  private async sequenceGapsIn(tenant: string, fromMs: number, toMs: number) {
+    const store = this.deps.sources;
+    if (!store) return {};
+    const gaps = await store.gaps(tenant, fromMs, toMs, MAX_ALERTS);
+    return {
+      sequenceGaps: gaps.map((g) => ({
+        service: g.service,
+        fromSeq: g.fromSeq,
+        toSeq: g.toSeq,
+        detectedAt: new Date(g.detectedMs).toISOString(),
+        eventId: g.eventId,
+      })),
+    };
   }
 
   private async retentionOf(

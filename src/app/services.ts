@@ -22,6 +22,10 @@ import { OutboundStreams } from './outbound-streams.js';
 import { Reports } from './reports.js';
 import { Retention } from './retention.js';
 import { RetentionJob, type RetentionJobOptions } from './retention-job.js';
+import { ReviewJob, type ReviewJobOptions } from './review-job.js';
+import { Reviews } from './reviews.js';
+import { SourceHealth } from './source-health.js';
+import { SourceHealthJob, type SourceHealthJobOptions } from './source-health-job.js';
 import type { Clock, DestinationFactory, Signer, Store } from './ports.js';
 import type { Detector, RuleInfo } from '../core/detect/types.js';
 import { Search } from './search.js';
@@ -55,6 +59,10 @@ export interface ServicesOptions {
   readonly detection?: DetectionOptions;
   /** The leader's purge job (docs/retention.md): started by the composition root. */
   readonly retention?: RetentionJobOptions;
+  /** The leader's source health job (docs/source-health.md): started by the composition root. */
+  readonly sourceHealth?: SourceHealthJobOptions;
+  /** The leader's review job (docs/reviews.md): started by the composition root. */
+  readonly reviews?: ReviewJobOptions;
 }
 
 /** A rule file, or one document of it, that could not be loaded. */
@@ -150,6 +158,28 @@ export function createServices(opts: ServicesOptions) {
     onError: opts.onBackgroundError ?? (() => {}),
     ...opts.retention,
   });
+  const sourceHealthJob = new SourceHealthJob(
+    {
+      events: store.events,
+      sources: store.sources,
+      alerts: store.alerts,
+      coordination: store.coordination,
+      clock,
+      append: (events) => ingest.append(events),
+      onRaised: (severity) => metrics.alertRaised(severity),
+    },
+    { onError: opts.onBackgroundError ?? (() => {}), ...opts.sourceHealth },
+  );
+  const reviewJob = new ReviewJob(
+    {
+      events: store.events,
+      alerts: store.alerts,
+      reviews: store.reviews,
+      coordination: store.coordination,
+      clock,
+    },
+    { onError: opts.onBackgroundError ?? (() => {}), ...opts.reviews },
+  );
   // The stored admin-token hash is written once and never changes: read it once it exists,
   // not on every authenticated request.
   let adminHash = opts.adminToken === undefined ? undefined : hashToken(opts.adminToken);
@@ -181,10 +211,15 @@ export function createServices(opts: ServicesOptions) {
     rules,
     retention,
     retentionJob,
+    sources: new SourceHealth(store.sources, audit, clock),
+    sourceHealthJob,
+    reviews: new Reviews(store.reviews, audit, ingest, clock),
+    reviewJob,
     reports: new Reports({
       events: store.events,
       alerts: store.alerts,
       retention: store.retention,
+      sources: store.sources,
       checkpoints: store.checkpoints,
       signer: opts.signer,
       origin: (t) => ledger.origin(t),
@@ -226,6 +261,8 @@ export function createServices(opts: ServicesOptions) {
       feeds.close();
       await detection?.stop();
       await retentionJob.stop();
+      await sourceHealthJob.stop();
+      await reviewJob.stop();
       await delivery?.stop();
       await job.stop();
       await store.close();

@@ -9,9 +9,11 @@ import { keysCommand } from './commands/keys.js';
 import { migrateCommand } from './commands/migrate.js';
 import { outboundCommand } from './commands/outbound.js';
 import { retentionCommand } from './commands/retention.js';
+import { reviewsCommand } from './commands/reviews.js';
 import { reportCommands } from './commands/report.js';
 import { rulesCommand } from './commands/rules.js';
 import { serveCommand } from './commands/serve.js';
+import { sourcesCommand } from './commands/sources.js';
 import { tailCommand } from './commands/tail.js';
 import { verifyCommands } from './commands/verify.js';
 import { EXIT, exitCodeOf } from './exit-codes.js';
@@ -37,6 +39,8 @@ export async function runCli(argv: readonly string[]): Promise<number> {
   retentionCommand(program, out);
   alertsCommand(program, out);
   rulesCommand(program, out);
+  sourcesCommand(program, out);
+  reviewsCommand(program, out);
   for (const c of program.commands) c.exitOverride();
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -21,6 +21,8 @@ import { otlpRoutes } from './routes/otlp.js';
 import { outboundRoutes } from './routes/outbound.js';
 import { reportRoutes } from './routes/reports.js';
 import { retentionRoutes } from './routes/retention.js';
+import { reviewRoutes } from './routes/reviews.js';
+import { sourceRoutes } from './routes/sources.js';
 import { streamRoutes, type StreamRouteOptions } from './routes/stream.js';
 
 export interface AppOptions {
@@ -153,6 +155,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   outboundRoutes(app, s);
   alertRoutes(app, s);
   retentionRoutes(app, s);
+  sourceRoutes(app, s);
+  reviewRoutes(app, s);
   reportRoutes(app, s);
   await importRoutes(app, s);
   await otlpRoutes(app, s);

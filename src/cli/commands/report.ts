@@ -8,6 +8,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../config/config.js';
 import { VeritrailError } from '../../core/errors.js';
 import { FRAMEWORK_IDS, verifyReport } from '../../core/report/index.js';
+import { REPORT_FORMATS, reportFormats } from '../../app/reports.js';
 import { openLocal } from '../../main.js';
 import { EXIT } from '../exit-codes.js';
 import { table, type Output } from '../output.js';
@@ -25,13 +26,15 @@ interface ReportOptions {
   data?: string;
   db?: string;
   verify: boolean;
+  formats: string;
+  pdf: boolean;
 }
 
 export function reportCommands(program: Command, out: () => Output): void {
   program
     .command('report')
     .description(
-      'write a compliance report (JSON, CSV populations, signed manifest) for a tenant and period',
+      'write a compliance report (JSON, CSV populations, HTML, PDF, signed manifest) for a tenant and period',
     )
     .requiredOption('--framework <id>', FRAMEWORK_IDS.join(' | '))
     .requiredOption('--tenant <tenant>', 'tenant')
@@ -41,7 +44,14 @@ export function reportCommands(program: Command, out: () => Output): void {
     .option('--data <dir>', 'data folder (with PostgreSQL: where signing-key.pem is)')
     .option('--db <url>', 'PostgreSQL database (env VERITRAIL_DATABASE_URL)')
     .option('--no-verify', 'skip the full `verify` of the log in the integrity attestation')
+    .option(
+      '--formats <list>',
+      `files to write, comma-separated: ${REPORT_FORMATS.join(',')}`,
+      REPORT_FORMATS.join(','),
+    )
+    .option('--no-pdf', 'leave out report.pdf (same as --formats without pdf)')
     .action(async (o: ReportOptions) => {
+      const formats = reportFormats(o.formats).filter((f) => o.pdf || f !== 'pdf');
       await emptyFolder(o.out);
       const s = await openLocal(loadConfig({ dataDir: o.data, databaseUrl: o.db }));
       const started = performance.now();
@@ -49,13 +59,21 @@ export function reportCommands(program: Command, out: () => Output): void {
       try {
         generated = await s.reports.generate(
           { kind: 'admin' },
-          { framework: o.framework, tenant: o.tenant, from: o.from, to: o.to, verify: o.verify },
+          {
+            framework: o.framework,
+            tenant: o.tenant,
+            from: o.from,
+            to: o.to,
+            verify: o.verify,
+            formats,
+          },
         );
       } finally {
         await s.close();
       }
       await mkdir(o.out, { recursive: true });
-      for (const [name, content] of Object.entries(generated.files))
+      const all = { ...generated.files, ...generated.binaryFiles };
+      for (const [name, content] of Object.entries(all))
         await writeFile(join(o.out, name), content, { flag: 'wx' });
       const { report } = generated;
       const seconds = (performance.now() - started) / 1000;
@@ -64,7 +82,7 @@ export function reportCommands(program: Command, out: () => Output): void {
           report: report.id,
           out: o.out,
           events: report.events,
-          files: Object.keys(generated.files).sort(),
+          files: Object.keys(all).sort(),
           key: generated.manifest.signature.key,
           seconds,
         },
@@ -72,7 +90,7 @@ export function reportCommands(program: Command, out: () => Output): void {
           `${table([
             ['SECTION', 'REQUIREMENTS', 'ROWS'],
             ...report.sections.map((x) => [x.title, x.requirements.join(' '), String(x.count)]),
-          ])}\n${report.framework.name} report ${report.id} for ${report.tenant}: ${report.events} events, ${Object.keys(generated.files).length} files in ${o.out} (${seconds.toFixed(2)} s)\nverify it with: veritrail verify-report ${o.out} --key ${generated.manifest.signature.key}`,
+          ])}\n${report.framework.name} report ${report.id} for ${report.tenant}: ${report.events} events, ${Object.keys(all).length} files in ${o.out} (${seconds.toFixed(2)} s)\nverify it with: veritrail verify-report ${o.out} --key ${generated.manifest.signature.key}`,
       );
     });
 

@@ -24,6 +24,7 @@ import {
   type Report,
   type ReportSection,
   type Retention,
+  type SequenceGap,
 } from './model.js';
 import { coverageOf, completenessOf, COMPLETENESS_FIELDS, skewOf, utcDays } from './measures.js';
 
@@ -96,6 +97,8 @@ export interface ReportExtras {
   readonly alerts: readonly AlertSummary[];
   /** The retention in force; omitted: none is configured. */
   readonly retention?: Omit<Retention, 'requirements'>;
+  /** Sequence gaps detected in the period; omitted: source health is not tracked. */
+  readonly sequenceGaps?: readonly SequenceGap[];
 }
 
 export interface BuiltReport {
@@ -261,6 +264,7 @@ export class ReportBuilder {
         days: this.days,
         sources: coverage.sources,
         file: 'coverage.csv',
+        ...(extras.sequenceGaps ? { sequenceGaps: extras.sequenceGaps } : {}),
       },
       completeness: {
         requirements: fw.envelope.completeness,

@@ -145,7 +145,7 @@ export const SECTIONS: Readonly<Record<SectionId, SectionDefinition>> = {
     log: 'tenant',
     query: 'action:review.*',
     emptyNote:
-      'No review.* event was recorded in the period: Veritrail has no review workflow yet, so reviews performed outside it must be evidenced separately.',
+      'No review was signed off in the period (review.signed_off events, docs/reviews.md); reviews performed outside Veritrail must be evidenced separately.',
   },
   changes: {
     id: 'changes',

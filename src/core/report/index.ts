@@ -6,3 +6,4 @@ export { ReportBuilder, EVENT_COLUMNS, SAMPLE_ROWS, eventRow } from './builder.j
 export type { BuiltReport, ReportContext, ReportExtras } from './builder.js';
 export { MAX_REPORT_DAYS } from './measures.js';
 export * from './manifest.js';
+export { renderHtml } from './html.js';

@@ -43,7 +43,8 @@ export interface Manifest extends UnsignedManifest {
 
 export function unsignedManifest(
   report: Report,
-  files: Readonly<Record<string, string>>,
+  /** Text files (hashed as UTF-8) and binary ones (the PDF). */
+  files: Readonly<Record<string, string | Uint8Array>>,
 ): UnsignedManifest {
   return {
     schema: MANIFEST_SCHEMA,
@@ -56,7 +57,8 @@ export function unsignedManifest(
     files: Object.keys(files)
       .sort()
       .map((name) => {
-        const data = Buffer.from(files[name]!, 'utf8');
+        const content = files[name]!;
+        const data = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
         return { name, sha256: sha256(data).toString('hex'), bytes: data.length };
       }),
     queries: report.queries,

@@ -51,6 +51,18 @@ export interface Coverage {
   readonly days: readonly string[];
   readonly sources: readonly SourceCoverage[];
   readonly file: string;
+  /** Jumps in a source's observer.seq detected in the period (docs/source-health.md). */
+  readonly sequenceGaps?: readonly SequenceGap[];
+}
+
+/** observer.seq numbers `fromSeq`..`toSeq` of a source that never arrived. */
+export interface SequenceGap {
+  readonly service: string;
+  readonly fromSeq: number;
+  readonly toSeq: number;
+  /** When the event after the gap was received (RFC 3339). */
+  readonly detectedAt: string;
+  readonly eventId: string;
 }
 
 export interface FieldCompleteness {

@@ -99,6 +99,8 @@ export function grantStatements(schema: string, role: string): string[] {
     `GRANT SELECT, INSERT, UPDATE ON alerts, detection_cursors TO ${r}`,
     `GRANT SELECT, INSERT, UPDATE, DELETE ON retention_policies TO ${r}`,
     `GRANT SELECT, INSERT, UPDATE (released_at, released_by, release_reason) ON legal_holds TO ${r}`,
+    `GRANT SELECT, INSERT, UPDATE ON sources, source_gaps, source_health_cursors TO ${r}`,
+    `GRANT SELECT, INSERT, UPDATE ON review_tasks, reviews TO ${r}`,
     `GRANT EXECUTE ON FUNCTION veritrail_ensure_partition(bigint) TO ${r}`,
   ];
 }

@@ -345,4 +345,77 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TRIGGER legal_holds_no_truncate BEFORE TRUNCATE ON legal_holds
     FOR EACH STATEMENT EXECUTE FUNCTION veritrail_refuse();
   `,
+  /* 5: source health, observer.seq gaps (docs/source-health.md) and reviews (docs/reviews.md) */ `
+  CREATE TABLE sources (
+    tenant text COLLATE "C" NOT NULL,
+    service text COLLATE "C" NOT NULL,
+    first_event_ms bigint,
+    last_event_ms bigint,
+    first_received_ms bigint,
+    last_received_ms bigint,
+    count bigint NOT NULL DEFAULT 0,
+    last_observer_seq bigint,
+    expected_every_ms bigint CHECK (expected_every_ms > 0),
+    PRIMARY KEY (tenant, service)
+  );
+  CREATE TABLE source_gaps (
+    tenant text COLLATE "C" NOT NULL,
+    service text COLLATE "C" NOT NULL,
+    from_seq bigint NOT NULL,
+    to_seq bigint NOT NULL CHECK (to_seq >= from_seq),
+    detected_ms bigint NOT NULL,
+    event_id text NOT NULL,
+    PRIMARY KEY (tenant, service, from_seq)
+  );
+  CREATE INDEX source_gaps_time ON source_gaps (tenant, detected_ms);
+  CREATE TABLE source_health_cursors (
+    tenant text COLLATE "C" PRIMARY KEY,
+    after_seq bigint NOT NULL
+  );
+  CREATE TABLE review_tasks (
+    id text COLLATE "C" PRIMARY KEY,
+    tenant text COLLATE "C" NOT NULL,
+    name text COLLATE "C" NOT NULL,
+    scope text NOT NULL,
+    period_ms bigint NOT NULL CHECK (period_ms > 0),
+    every_ms bigint NOT NULL CHECK (every_ms > 0),
+    assignee text NOT NULL,
+    starts_ms bigint NOT NULL,
+    opened integer NOT NULL DEFAULT 0,
+    created_at text NOT NULL,
+    created_by text NOT NULL,
+    UNIQUE (tenant, name)
+  );
+  CREATE TABLE reviews (
+    id text COLLATE "C" PRIMARY KEY,
+    task_id text COLLATE "C" NOT NULL REFERENCES review_tasks (id),
+    tenant text COLLATE "C" NOT NULL,
+    name text NOT NULL,
+    from_ms bigint NOT NULL,
+    to_ms bigint NOT NULL,
+    packet text NOT NULL,
+    created_at text NOT NULL,
+    decision text,
+    note text,
+    signed_by text,
+    signed_at text,
+    UNIQUE (task_id, from_ms, to_ms)
+  );
+  CREATE INDEX reviews_tenant ON reviews (tenant, id);
+  -- Reviews are evidence: never deleted, signed off once.
+  CREATE FUNCTION veritrail_reviews_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    IF OLD.decision IS NOT NULL OR NEW.packet IS DISTINCT FROM OLD.packet
+       OR NEW.from_ms IS DISTINCT FROM OLD.from_ms OR NEW.to_ms IS DISTINCT FROM OLD.to_ms
+       OR NEW.tenant IS DISTINCT FROM OLD.tenant THEN
+      RAISE EXCEPTION 'a review can only be signed off, once'
+        USING ERRCODE = 'integrity_constraint_violation';
+    END IF;
+    RETURN NEW;
+  END $$;
+  CREATE TRIGGER reviews_guard BEFORE UPDATE ON reviews
+    FOR EACH ROW EXECUTE FUNCTION veritrail_reviews_guard();
+  CREATE TRIGGER reviews_no_delete BEFORE DELETE ON reviews
+    FOR EACH ROW EXECUTE FUNCTION veritrail_refuse();
+  `,
 ];

@@ -13,6 +13,8 @@ import { PgEventStore } from './pg-event-store.js';
 import { PgOutboundStore } from './pg-outbound-store.js';
 import { PgAlertStore } from './pg-alert-store.js';
 import { PgRetentionStore } from './pg-retention-store.js';
+import { PgSourceStore } from './pg-source-store.js';
+import { PgReviewStore } from './pg-review-store.js';
 import { PgCheckpointStore, PgKeyStore, PgSettingsStore } from './pg-side-stores.js';
 
 export interface PgStoreOptions {
@@ -93,6 +95,8 @@ export async function openPostgresStore(opts: PgStoreOptions): Promise<PgStore> 
     outbound: new PgOutboundStore(pool),
     alerts: new PgAlertStore(pool),
     retention: new PgRetentionStore(pool),
+    sources: new PgSourceStore(pool),
+    reviews: new PgReviewStore(pool),
     unhealthy: () => coordination.failure,
     async grant(role) {
       const c = await pool.connect();

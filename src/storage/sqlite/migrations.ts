@@ -187,4 +187,69 @@ export const MIGRATIONS: readonly string[] = [
       OR NEW.created_at IS NOT OLD.created_at
     BEGIN SELECT RAISE(ABORT, 'a legal hold can only be released, once'); END;
   `,
+  /* 5: source health, observer.seq gaps (docs/source-health.md) and reviews (docs/reviews.md) */ `
+  CREATE TABLE sources (
+    tenant TEXT NOT NULL,
+    service TEXT NOT NULL,
+    first_event_ms INTEGER,
+    last_event_ms INTEGER,
+    first_received_ms INTEGER,
+    last_received_ms INTEGER,
+    count INTEGER NOT NULL DEFAULT 0,
+    last_observer_seq INTEGER,
+    expected_every_ms INTEGER CHECK (expected_every_ms > 0),
+    PRIMARY KEY (tenant, service)
+  );
+  CREATE TABLE source_gaps (
+    tenant TEXT NOT NULL,
+    service TEXT NOT NULL,
+    from_seq INTEGER NOT NULL,
+    to_seq INTEGER NOT NULL CHECK (to_seq >= from_seq),
+    detected_ms INTEGER NOT NULL,
+    event_id TEXT NOT NULL,
+    PRIMARY KEY (tenant, service, from_seq)
+  );
+  CREATE INDEX source_gaps_time ON source_gaps (tenant, detected_ms);
+  CREATE TABLE source_health_cursors (
+    tenant TEXT PRIMARY KEY,
+    after_seq INTEGER NOT NULL
+  );
+  CREATE TABLE review_tasks (
+    id TEXT PRIMARY KEY,
+    tenant TEXT NOT NULL,
+    name TEXT NOT NULL,
+    scope TEXT NOT NULL,
+    period_ms INTEGER NOT NULL CHECK (period_ms > 0),
+    every_ms INTEGER NOT NULL CHECK (every_ms > 0),
+    assignee TEXT NOT NULL,
+    starts_ms INTEGER NOT NULL,
+    opened INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    UNIQUE (tenant, name)
+  );
+  CREATE TABLE reviews (
+    id TEXT PRIMARY KEY,
+    task_id TEXT NOT NULL REFERENCES review_tasks (id),
+    tenant TEXT NOT NULL,
+    name TEXT NOT NULL,
+    from_ms INTEGER NOT NULL,
+    to_ms INTEGER NOT NULL,
+    packet TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    decision TEXT,
+    note TEXT,
+    signed_by TEXT,
+    signed_at TEXT,
+    UNIQUE (task_id, from_ms, to_ms)
+  );
+  CREATE INDEX reviews_tenant ON reviews (tenant, id);
+  -- Reviews are evidence: never deleted, signed off once.
+  CREATE TRIGGER reviews_no_delete BEFORE DELETE ON reviews
+    BEGIN SELECT RAISE(ABORT, 'reviews cannot be deleted'); END;
+  CREATE TRIGGER reviews_sign_once BEFORE UPDATE ON reviews
+    WHEN OLD.decision IS NOT NULL OR NEW.packet IS NOT OLD.packet OR NEW.from_ms IS NOT OLD.from_ms
+      OR NEW.to_ms IS NOT OLD.to_ms OR NEW.tenant IS NOT OLD.tenant
+    BEGIN SELECT RAISE(ABORT, 'a review can only be signed off, once'); END;
+  `,
 ];

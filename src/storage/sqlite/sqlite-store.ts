@@ -18,6 +18,8 @@ import {
 import { SqliteOutboundStore } from './sqlite-outbound-store.js';
 import { SqliteAlertStore } from './sqlite-alert-store.js';
 import { SqliteRetentionStore } from './sqlite-retention-store.js';
+import { SqliteSourceStore } from './sqlite-source-store.js';
+import { SqliteReviewStore } from './sqlite-review-store.js';
 import { WorkerWritePath } from './worker-write-path.js';
 
 export const DB_FILE = 'veritrail.db';
@@ -56,6 +58,8 @@ export function openSqliteStore(opts: SqliteStoreOptions): Store {
     outbound: new SqliteOutboundStore(readDb),
     alerts: new SqliteAlertStore(readDb),
     retention: new SqliteRetentionStore(readDb),
+    sources: new SqliteSourceStore(readDb),
+    reviews: new SqliteReviewStore(readDb),
     unhealthy: () => writer.failure,
     async close() {
       await writer.close();
