@@ -38,8 +38,13 @@ export function demoEvents(count: number, endMs: number, seed = 7): EventInput[]
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const out: EventInput[] = [];
   const span = 7 * 24 * 3600 * 1000;
+  // Each service numbers its own events (observer.seq): a gap would be a lost event.
+  const seqs = new Map<string, number>();
   for (let i = 0; i < count; i++) {
     const user = pick(USERS);
+    const service = pick(['billing-api', 'identity', 'reports']);
+    const seq = seqs.get(service) ?? 0;
+    seqs.set(service, seq + 1);
     const at = new Date(endMs - span + Math.floor((i / count) * span)).toISOString();
     const base = {
       tenant: 'demo',
@@ -52,9 +57,9 @@ export function demoEvents(count: number, endMs: number, seed = 7): EventInput[]
       },
       source: { ip: pick(IPS), user_agent: pick(AGENTS) },
       observer: {
-        service: pick(['billing-api', 'identity', 'reports']),
+        service,
         environment: 'production',
-        seq: i,
+        seq,
       },
       correlation: { request_id: `req-${(i * 7919).toString(36)}` },
       occurred_at: at,
