@@ -5,6 +5,7 @@
  */
 import type { Coordination } from './ports.js';
 import type { PurgeReport, Retention } from './retention.js';
+import { LeaderTimer } from './leader-timer.js';
 
 export interface RetentionJobOptions {
   /** Between two runs (default one hour). */
@@ -15,35 +16,27 @@ export interface RetentionJobOptions {
 }
 
 export class RetentionJob {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
+  private readonly timer: LeaderTimer;
 
-  constructor(
-    private readonly retention: Retention,
-    private readonly coordination: Coordination,
-    private readonly opts: RetentionJobOptions = {},
-  ) {}
+  constructor(retention: Retention, coordination: Coordination, opts: RetentionJobOptions = {}) {
+    this.timer = new LeaderTimer(
+      coordination,
+      async () => opts.onRun?.(await retention.purgeAll()),
+      opts.intervalMs ?? 3_600_000,
+      opts.onError,
+    );
+  }
 
   start(): void {
-    this.timer ??= setInterval(() => void this.tick(), this.opts.intervalMs ?? 3_600_000);
-    this.timer.unref();
-    void this.tick();
+    this.timer.start();
   }
 
   /** One run now, if this process leads the jobs and no run is in progress. */
   tick(): Promise<void> {
-    if (!this.coordination.isLeader()) return Promise.resolve();
-    this.running ??= this.retention
-      .purgeAll()
-      .then((reports) => this.opts.onRun?.(reports))
-      .catch((e: unknown) => this.opts.onError?.(e))
-      .finally(() => (this.running = undefined));
-    return this.running;
+    return this.timer.tick();
   }
 
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running;
+  stop(): Promise<void> {
+    return this.timer.stop();
   }
 }

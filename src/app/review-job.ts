@@ -4,6 +4,7 @@
  * scope over the period, and the alerts raised in it. Opening is idempotent across processes:
  * the task's count of opened reviews moves by one in the same transaction as the insert.
  */
+import { LeaderTimer } from './leader-timer.js';
 import { v7 as uuidv7 } from 'uuid';
 import { parseQuery } from '../core/query/index.js';
 import type {
@@ -38,33 +39,31 @@ export interface ReviewJobOptions {
 }
 
 export class ReviewJob {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
+  private readonly timer: LeaderTimer;
 
   constructor(
     private readonly deps: ReviewJobDeps,
-    private readonly opts: ReviewJobOptions = {},
-  ) {}
-
-  start(): void {
-    this.timer ??= setInterval(() => void this.tick(), this.opts.intervalMs ?? 300_000);
-    this.timer.unref();
-    void this.tick();
+    opts: ReviewJobOptions = {},
+  ) {
+    this.timer = new LeaderTimer(
+      deps.coordination,
+      () => this.run(),
+      opts.intervalMs ?? 300_000,
+      opts.onError,
+    );
   }
 
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running;
+  start(): void {
+    this.timer.start();
+  }
+
+  stop(): Promise<void> {
+    return this.timer.stop();
   }
 
   /** One run now, if this process leads the jobs and no run is in progress. */
   tick(): Promise<void> {
-    if (!this.deps.coordination.isLeader()) return Promise.resolve();
-    this.running ??= this.run()
-      .catch((e: unknown) => this.opts.onError?.(e))
-      .finally(() => (this.running = undefined));
-    return this.running;
+    return this.timer.tick();
   }
 
   private async run(): Promise<void> {

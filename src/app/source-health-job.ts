@@ -8,6 +8,7 @@
  * not a source. Events are untrusted: a seq only counts when it is a safe integer (the schema
  * guarantees it).
  */
+import { LeaderTimer } from './leader-timer.js';
 import type { Finding, RuleInfo } from '../core/detect/types.js';
 import { timestampMs, type StoredEvent } from '../core/event/index.js';
 import { recordFinding, type FindingSink } from './detection.js';
@@ -110,8 +111,7 @@ export function observe(
 }
 
 export class SourceHealthJob {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
+  private readonly timer: LeaderTimer;
   private readonly readChunk: number;
 
   constructor(
@@ -119,27 +119,25 @@ export class SourceHealthJob {
     private readonly opts: SourceHealthJobOptions = {},
   ) {
     this.readChunk = opts.readChunk ?? 1000;
+    this.timer = new LeaderTimer(
+      deps.coordination,
+      () => this.run(),
+      opts.intervalMs ?? 30_000,
+      opts.onError,
+    );
   }
 
   start(): void {
-    this.timer ??= setInterval(() => void this.tick(), this.opts.intervalMs ?? 30_000);
-    this.timer.unref();
-    void this.tick();
+    this.timer.start();
   }
 
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running;
+  stop(): Promise<void> {
+    return this.timer.stop();
   }
 
   /** One run now (follow the logs to their end, then check silence), if this process leads. */
   tick(): Promise<void> {
-    if (!this.deps.coordination.isLeader()) return Promise.resolve();
-    this.running ??= this.run()
-      .catch((e: unknown) => this.opts.onError?.(e))
-      .finally(() => (this.running = undefined));
-    return this.running;
+    return this.timer.tick();
   }
 
   private async run(): Promise<void> {
