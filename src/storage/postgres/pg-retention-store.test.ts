@@ -1,27 +1,17 @@
 import fc from 'fast-check';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { makeEvent, toAppend } from '../../app/test-support/events.js';
 import { compileMatcher, parseQuery } from '../../core/query/index.js';
 import { seqRanges } from '../../core/retention/index.js';
 import { hold, runRetentionStoreContract } from '../retention-store.contract.js';
 import { openPostgresStore, type PgStore } from './pg-store.js';
 import { partitionBounds, type PgRetentionStore } from './pg-retention-store.js';
-import {
-  adminQuery,
-  createTestSchema,
-  pgAvailability,
-  pgSuiteName,
-  type TestSchema,
-} from './test-support/pg-test.js';
+import { adminQuery, freshSchemas, pgAvailability, pgSuiteName } from './test-support/pg-test.js';
 
 const pgUp = await pgAvailability();
-const schemas: TestSchema[] = [];
-afterAll(async () => {
-  for (const s of schemas) await s.drop();
-});
+const freshSchema = freshSchemas();
 const openFresh = async (): Promise<PgStore> => {
-  const s = await createTestSchema();
-  schemas.push(s);
+  const s = await freshSchema();
   return openPostgresStore({ url: s.url, leaderPollMs: 100, coordinate: false });
 };
 
@@ -123,8 +113,7 @@ if (pgUp.ok) {
     });
 
     it('purges through a server role that holds only the granted rights', async () => {
-      const schema = await createTestSchema();
-      schemas.push(schema);
+      const schema = await freshSchema();
       const owner = await openPostgresStore({ url: schema.url, coordinate: false });
       const role = `vt_srv_${schema.schema.slice(-8)}`;
       try {

@@ -1,24 +1,20 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runReviewStoreContract } from '../review-store.contract.js';
 import { openPostgresStore } from './pg-store.js';
 import {
   adminQuery,
   createTestSchema,
+  freshSchemas,
   pgAvailability,
   pgSuiteName,
-  type TestSchema,
 } from './test-support/pg-test.js';
 
 const pgUp = await pgAvailability();
-const schemas: TestSchema[] = [];
-afterAll(async () => {
-  for (const s of schemas) await s.drop();
-});
+const freshSchema = freshSchemas();
 
 if (pgUp.ok) {
   runReviewStoreContract('postgres', async () => {
-    const s = await createTestSchema();
-    schemas.push(s);
+    const s = await freshSchema();
     return openPostgresStore({ url: s.url, leaderPollMs: 100 });
   });
 

@@ -1,23 +1,14 @@
-import { afterAll, describe, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { runSourceStoreContract } from '../source-store.contract.js';
 import { openPostgresStore } from './pg-store.js';
-import {
-  createTestSchema,
-  pgAvailability,
-  pgSuiteName,
-  type TestSchema,
-} from './test-support/pg-test.js';
+import { freshSchemas, pgAvailability, pgSuiteName } from './test-support/pg-test.js';
 
 const pgUp = await pgAvailability();
-const schemas: TestSchema[] = [];
-afterAll(async () => {
-  for (const s of schemas) await s.drop();
-});
+const freshSchema = freshSchemas();
 
 if (pgUp.ok) {
   runSourceStoreContract('postgres', async () => {
-    const s = await createTestSchema();
-    schemas.push(s);
+    const s = await freshSchema();
     return openPostgresStore({ url: s.url, leaderPollMs: 100 });
   });
 } else {

@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { afterAll } from 'vitest';
 
 export const PG_TEST_URL =
   process.env.VERITRAIL_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -69,4 +70,20 @@ export async function adminQuery<R extends pg.QueryResultRow = Record<string, un
   } finally {
     await c.end();
   }
+}
+
+/**
+ * Fresh schemas for one test file: each call creates one, and all of them are dropped after
+ * the file's tests.
+ */
+export function freshSchemas(): () => Promise<TestSchema> {
+  const schemas: TestSchema[] = [];
+  afterAll(async () => {
+    for (const s of schemas) await s.drop();
+  });
+  return async () => {
+    const s = await createTestSchema();
+    schemas.push(s);
+    return s;
+  };
 }
