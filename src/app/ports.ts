@@ -10,6 +10,7 @@ import type { DestinationConfig } from '../core/outbound/config.js';
 import type { OutboundEvent } from '../core/outbound/webhook-payload.js';
 import type { Severity } from '../core/detect/types.js';
 import type { LegalHold, RetentionPolicy, SeqRange } from '../core/retention/index.js';
+import type { DayMeasure, ReportMark } from '../core/report/day-index.js';
 
 export type { DestinationConfig, OutboundEvent, LegalHold, RetentionPolicy, SeqRange };
 
@@ -155,6 +156,8 @@ export interface Store {
   readonly sources: SourceHealthStore;
   /** Review tasks and their review instances (docs/reviews.md). */
   readonly reviews: ReviewStore;
+  /** Per-day measures and section marks of every log, for reports (docs/reports.md). */
+  readonly reportIndex: ReportIndexStore;
   /** Raw rows for `verify`: never trusts derived state. */
   readonly audit: VerifySource;
   /** Leadership of background jobs and news of other processes' appends. */
@@ -510,4 +513,39 @@ export interface ReviewStore {
   ): Promise<ReviewRecord[]>;
   /** Records the sign-off of an open review; false when it is signed off already. */
   signOff(id: string, s: ReviewSignOff): Promise<boolean>;
+}
+
+/** Where a log's report index stands (docs/reports.md "The report index"). */
+export interface ReportIndexState {
+  /** The last seq indexed (-1: none yet). */
+  readonly afterSeq: number;
+  /** REPORT_INDEX_VERSION of the definitions it was built with. */
+  readonly version: string;
+}
+
+export interface ReportIndexUpdate {
+  /** Where the caller read the index: the update applies only if it is still there. */
+  readonly expectAfter: number;
+  readonly afterSeq: number;
+  readonly version: string;
+  /** Added to the stored measures of the same day and source (day: UTC days since the epoch). */
+  readonly days: readonly DayMeasure[];
+  readonly marks: readonly ReportMark[];
+}
+
+/** Derived data only: it can be dropped and rebuilt from the log at any time. */
+export interface ReportIndexStore {
+  state(tenant: string): Promise<ReportIndexState | undefined>;
+  /** Drops the log's index and starts it again at -1 for `version`. */
+  reset(tenant: string, version: string): Promise<void>;
+  /**
+   * In one transaction, if the index is at `expectAfter` with `version`: merges the measures,
+   * stores the marks and moves to `afterSeq`. False, with nothing changed, when another indexer
+   * moved it first (or it was reset).
+   */
+  apply(tenant: string, update: ReportIndexUpdate): Promise<boolean>;
+  /** Measures of the days [fromDay, toDay), any order. */
+  days(tenant: string, fromDay: number, toDay: number): Promise<DayMeasure[]>;
+  /** Marks with occurred in [fromMs, toMs), ascending seq. */
+  marks(tenant: string, fromMs: number, toMs: number): Promise<ReportMark[]>;
 }

@@ -31,6 +31,7 @@ import type { Detector, RuleInfo } from '../core/detect/types.js';
 import { Search } from './search.js';
 import { verifyTenant, type TenantVerification } from './verify.js';
 import { threadPayloadChecker } from './verify-payload-worker.js';
+import { ReportIndex, type ReportIndexOptions } from './report-index.js';
 
 export const ADMIN_TOKEN_SETTING = 'admin_token_sha256';
 
@@ -63,6 +64,8 @@ export interface ServicesOptions {
   readonly sourceHealth?: SourceHealthJobOptions;
   /** The leader's review job (docs/reviews.md): started by the composition root. */
   readonly reviews?: ReviewJobOptions;
+  /** The leader's report index job (docs/reports.md): started by the composition root. */
+  readonly reportIndex?: ReportIndexOptions;
 }
 
 /** A rule file, or one document of it, that could not be loaded. */
@@ -170,6 +173,10 @@ export function createServices(opts: ServicesOptions) {
     },
     { onError: opts.onBackgroundError ?? (() => {}), ...opts.sourceHealth },
   );
+  const reportIndex = new ReportIndex(
+    { events: store.events, index: store.reportIndex, coordination: store.coordination },
+    { onError: opts.onBackgroundError ?? (() => {}), ...opts.reportIndex },
+  );
   const reviewJob = new ReviewJob(
     {
       events: store.events,
@@ -215,12 +222,14 @@ export function createServices(opts: ServicesOptions) {
     sourceHealthJob,
     reviews: new Reviews(store.reviews, audit, ingest, clock),
     reviewJob,
+    reportIndex,
     reports: new Reports({
       events: store.events,
       alerts: store.alerts,
       retention: store.retention,
       sources: store.sources,
       checkpoints: store.checkpoints,
+      index: { store: store.reportIndex, catchUp: (t) => reportIndex.catchUp(t) },
       signer: opts.signer,
       origin: (t) => ledger.origin(t),
       verify: async (t) => {
@@ -263,6 +272,7 @@ export function createServices(opts: ServicesOptions) {
       await retentionJob.stop();
       await sourceHealthJob.stop();
       await reviewJob.stop();
+      await reportIndex.stop();
       await delivery?.stop();
       await job.stop();
       await store.close();

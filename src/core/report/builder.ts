@@ -26,10 +26,11 @@ import {
   type Retention,
   type SequenceGap,
 } from './model.js';
-import { coverageOf, completenessOf, COMPLETENESS_FIELDS, skewOf, utcDays } from './measures.js';
+import { coverageOf, completenessOf, COMPLETENESS_FIELDS, utcDays } from './measures.js';
+import { DAY_MS, DayIndexer, type DayMeasure } from './day-index.js';
+import { SkewHistogram } from './skew-histogram.js';
 
 export const SAMPLE_ROWS = 20;
-const DAY = 86_400_000;
 
 export const EVENT_COLUMNS = [
   'seq',
@@ -112,13 +113,18 @@ export class ReportBuilder {
   private readonly days: string[];
   private readonly perSource = new Map<string, number[]>();
   private readonly present = new Array<number>(COMPLETENESS_FIELDS.length).fill(0);
-  private skews = new Float64Array(1024);
+  private readonly skew = new SkewHistogram();
+  /** Measures of the events given one by one (addTenantEvent), folded in at finish. */
+  private readonly scanned: DayIndexer;
   private events = 0;
+  private future = 0;
+  private lateOverHour = 0;
   private maxSeq: number | null = null;
 
   constructor(private readonly ctx: ReportContext) {
     if (!(ctx.toMs > ctx.fromMs)) throw new RangeError('the period must end after it starts');
     this.days = utcDays(ctx.fromMs, ctx.toMs);
+    this.scanned = new DayIndexer(ctx.tenant, { marks: false, originMs: ctx.fromMs });
     this.pops = FRAMEWORKS[ctx.framework].sections.map(({ id, requirements }) => {
       const def = SECTIONS[id];
       const text = sectionQuery(def, ctx.tenant);
@@ -144,35 +150,63 @@ export class ReportBuilder {
   }
 
   /**
-   * An event of the tenant's log; those outside the period are ignored. Any order.
-   * `occurredMs` (the store's column) saves parsing `occurred_at` again.
+   * An event of the tenant's log, measured and offered to every section; those outside the
+   * period are ignored. Any order. `occurredMs` (the store's column) saves parsing it again.
    */
   addTenantEvent(seq: number, e: StoredEvent, occurredMs?: number): void {
     const occurred = occurredMs ?? Date.parse(e.occurred_at);
-    if (!(occurred >= this.ctx.fromMs && occurred < this.ctx.toMs)) return;
-    if (this.events === this.skews.length) {
-      const grown = new Float64Array(this.skews.length * 2);
-      grown.set(this.skews);
-      this.skews = grown;
-    }
-    this.skews[this.events++] = Date.parse(e.received_at) - occurred;
+    if (!this.inPeriod(occurred)) return;
+    this.scanned.add(seq, e, occurred);
     if (this.maxSeq === null || seq > this.maxSeq) this.maxSeq = seq;
-    const service = e.observer?.service ?? '(none)';
-    let perDay = this.perSource.get(service);
-    if (!perDay)
-      this.perSource.set(service, (perDay = new Array<number>(this.days.length).fill(0)));
-    const day = Math.floor((occurred - this.ctx.fromMs) / DAY);
-    perDay[day] = (perDay[day] ?? 0) + 1;
-    for (let i = 0; i < COMPLETENESS_FIELDS.length; i++)
-      if (COMPLETENESS_FIELDS[i]!.present(e)) this.present[i]! += 1;
+    this.addSectionCandidate(seq, e, occurred);
+  }
+
+  /**
+   * Measures kept by the report index for whole UTC days (DayMeasure.day counted from the
+   * epoch). Only for a period that starts at midnight UTC, so its days are UTC days.
+   */
+  addDayMeasures(measures: readonly DayMeasure[]): void {
+    if (this.ctx.fromMs % DAY_MS !== 0)
+      throw new RangeError('day measures need a period that starts at midnight UTC');
+    const first = this.ctx.fromMs / DAY_MS;
+    for (const m of measures) {
+      const day = m.day - first;
+      if (day < 0 || (first + day + 1) * DAY_MS > this.ctx.toMs)
+        throw new RangeError(`day ${m.day} is not a whole day of the period`);
+      this.fold(day, m);
+    }
+  }
+
+  /**
+   * An event that the index marked for a section (already measured through its day): offered to
+   * every section, whose query decides. Events outside the period are ignored.
+   */
+  addSectionCandidate(seq: number, e: StoredEvent, occurredMs: number): void {
+    if (!this.inPeriod(occurredMs)) return;
     for (const p of this.pops) if (p.def.log === 'tenant') this.take(p, seq, e);
   }
 
   /** An entry of the `_system` log with occurred_at in the period. */
   addSystemEvent(seq: number, e: StoredEvent): void {
-    const occurred = Date.parse(e.occurred_at);
-    if (!(occurred >= this.ctx.fromMs && occurred < this.ctx.toMs)) return;
+    if (!this.inPeriod(Date.parse(e.occurred_at))) return;
     for (const p of this.pops) if (p.def.log === 'system') this.take(p, seq, e);
+  }
+
+  private inPeriod(ms: number): boolean {
+    return ms >= this.ctx.fromMs && ms < this.ctx.toMs;
+  }
+
+  private fold(day: number, m: DayMeasure): void {
+    let perDay = this.perSource.get(m.service);
+    if (!perDay)
+      this.perSource.set(m.service, (perDay = new Array<number>(this.days.length).fill(0)));
+    perDay[day] = (perDay[day] ?? 0) + m.events;
+    for (let i = 0; i < this.present.length; i++) this.present[i]! += m.present[i] ?? 0;
+    this.events += m.events;
+    this.future += m.future;
+    this.lateOverHour += m.lateOverHour;
+    this.skew.merge(m.skew);
+    if (m.events > 0 && (this.maxSeq === null || m.maxSeq > this.maxSeq)) this.maxSeq = m.maxSeq;
   }
 
   private take(p: Population, seq: number, e: StoredEvent): void {
@@ -182,6 +216,7 @@ export class ReportBuilder {
   }
 
   finish(extras: ReportExtras): BuiltReport {
+    for (const m of this.scanned.dayMeasures()) this.fold(m.day, m);
     const fw = FRAMEWORKS[this.ctx.framework];
     const files: Record<string, string> = {};
     const sections: ReportSection[] = this.pops.map((p) => {
@@ -239,7 +274,17 @@ export class ReportBuilder {
           .join(' | '),
       ]),
     );
-    const skew = skewOf(this.skews.subarray(0, this.events));
+    const skew = this.skew;
+    const skewMs =
+      this.events === 0
+        ? null
+        : {
+            min: skew.min,
+            p50: skew.percentile(50),
+            p90: skew.percentile(90),
+            p99: skew.percentile(99),
+            max: skew.max,
+          };
     const report: Report = {
       schema: REPORT_SCHEMA,
       id: this.ctx.id,
@@ -277,7 +322,13 @@ export class ReportBuilder {
         lastSeq: this.lastSeq,
         ...extras.integrity,
       },
-      time: { requirements: fw.envelope.time, events: this.events, ...skew },
+      time: {
+        requirements: fw.envelope.time,
+        events: this.events,
+        skewMs,
+        future: this.future,
+        lateOverHour: this.lateOverHour,
+      },
       retention: {
         requirements: fw.envelope.retention,
         ...(extras.retention ?? {

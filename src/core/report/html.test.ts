@@ -114,7 +114,8 @@ describe('renderHtml', () => {
           const tag = /<\/?([a-z0-9]+)((?:\s+[a-zA-Z-]+="[^"<>]*")*)\s*\/?>/g;
           for (const m of out.matchAll(tag)) {
             expect(OUR_TAGS.has(m[1]!), m[0]).toBe(true);
-            for (const a of m[2]!.matchAll(/([a-zA-Z-]+)="/g))
+            // Whole name="value" pairs: a value may itself end in `=` (regression: `A=`).
+            for (const a of m[2]!.matchAll(/\s+([a-zA-Z-]+)="[^"<>]*"/g))
               expect(OUR_ATTRS.has(a[1]!), m[0]).toBe(true);
           }
           // ...and outside them no `<` or `>` is left: data text is all escaped.

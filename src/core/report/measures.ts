@@ -74,25 +74,3 @@ export function completenessOf(
   );
   return { fields, csv };
 }
-
-export function skewOf(skews: Float64Array): {
-  skewMs: { min: number; p50: number; p90: number; p99: number; max: number } | null;
-  future: number;
-  lateOverHour: number;
-} {
-  if (skews.length === 0) return { skewMs: null, future: 0, lateOverHour: 0 };
-  const s = Float64Array.from(skews).sort();
-  // Nearest-rank percentile.
-  const pct = (p: number) => s[Math.max(0, Math.ceil((p / 100) * s.length) - 1)]!;
-  let future = 0;
-  let late = 0;
-  for (const v of s) {
-    if (v < 0) future++;
-    else if (v > 3_600_000) late++;
-  }
-  return {
-    skewMs: { min: s[0]!, p50: pct(50), p90: pct(90), p99: pct(99), max: s[s.length - 1]! },
-    future,
-    lateOverHour: late,
-  };
-}

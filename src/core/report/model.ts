@@ -112,7 +112,10 @@ export interface Integrity {
 export interface TimeIntegrity {
   readonly requirements: readonly string[];
   readonly events: number;
-  /** received_at − occurred_at in milliseconds. */
+  /**
+   * received_at − occurred_at in milliseconds: min and max exact; nearest-rank percentiles
+   * exact below 1,024 ms, else rounded towards zero to within 1/64 (skew-histogram.ts).
+   */
   readonly skewMs: {
     readonly min: number;
     readonly p50: number;

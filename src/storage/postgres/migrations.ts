@@ -418,4 +418,26 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TRIGGER reviews_no_delete BEFORE DELETE ON reviews
     FOR EACH ROW EXECUTE FUNCTION veritrail_refuse();
   `,
+  /* 6: the report index, derived from the logs and rebuilt at will (docs/reports.md) */ `
+  CREATE TABLE report_index (
+    tenant text COLLATE "C" PRIMARY KEY,
+    after_seq bigint NOT NULL,
+    version text NOT NULL
+  );
+  CREATE TABLE report_days (
+    tenant text COLLATE "C" NOT NULL,
+    day integer NOT NULL,
+    service text COLLATE "C" NOT NULL,
+    measure text NOT NULL,
+    PRIMARY KEY (tenant, day, service)
+  );
+  CREATE TABLE report_marks (
+    tenant text COLLATE "C" NOT NULL,
+    seq bigint NOT NULL,
+    occurred_ms bigint NOT NULL,
+    sections integer NOT NULL,
+    PRIMARY KEY (tenant, seq)
+  );
+  CREATE INDEX report_marks_time ON report_marks (tenant, occurred_ms);
+  `,
 ];

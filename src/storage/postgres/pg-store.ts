@@ -16,6 +16,7 @@ import { PgRetentionStore } from './pg-retention-store.js';
 import { PgSourceStore } from './pg-source-store.js';
 import { PgReviewStore } from './pg-review-store.js';
 import { PgCheckpointStore, PgKeyStore, PgSettingsStore } from './pg-side-stores.js';
+import { PgReportIndexStore } from './pg-report-index-store.js';
 
 export interface PgStoreOptions {
   /** postgres://user:pass@host:port/db?schema=name (schema default `public`). */
@@ -97,6 +98,7 @@ export async function openPostgresStore(opts: PgStoreOptions): Promise<PgStore> 
     retention: new PgRetentionStore(pool),
     sources: new PgSourceStore(pool),
     reviews: new PgReviewStore(pool),
+    reportIndex: new PgReportIndexStore(pool),
     unhealthy: () => coordination.failure,
     async grant(role) {
       const c = await pool.connect();

@@ -252,4 +252,26 @@ export const MIGRATIONS: readonly string[] = [
       OR NEW.to_ms IS NOT OLD.to_ms OR NEW.tenant IS NOT OLD.tenant
     BEGIN SELECT RAISE(ABORT, 'a review can only be signed off, once'); END;
   `,
+  /* 6: the report index, derived from the logs and rebuilt at will (docs/reports.md) */ `
+  CREATE TABLE report_index (
+    tenant TEXT PRIMARY KEY,
+    after_seq INTEGER NOT NULL,
+    version TEXT NOT NULL
+  );
+  CREATE TABLE report_days (
+    tenant TEXT NOT NULL,
+    day INTEGER NOT NULL,
+    service TEXT NOT NULL,
+    measure TEXT NOT NULL,
+    PRIMARY KEY (tenant, day, service)
+  ) WITHOUT ROWID;
+  CREATE TABLE report_marks (
+    tenant TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    occurred_ms INTEGER NOT NULL,
+    sections INTEGER NOT NULL,
+    PRIMARY KEY (tenant, seq)
+  ) WITHOUT ROWID;
+  CREATE INDEX report_marks_time ON report_marks (tenant, occurred_ms);
+  `,
 ];

@@ -21,6 +21,7 @@ import { SqliteRetentionStore } from './sqlite-retention-store.js';
 import { SqliteSourceStore } from './sqlite-source-store.js';
 import { SqliteReviewStore } from './sqlite-review-store.js';
 import { WorkerWritePath } from './worker-write-path.js';
+import { SqliteReportIndexStore } from './sqlite-report-index-store.js';
 
 export const DB_FILE = 'veritrail.db';
 
@@ -60,6 +61,7 @@ export function openSqliteStore(opts: SqliteStoreOptions): Store {
     retention: new SqliteRetentionStore(readDb),
     sources: new SqliteSourceStore(readDb),
     reviews: new SqliteReviewStore(readDb),
+    reportIndex: new SqliteReportIndexStore(readDb),
     unhealthy: () => writer.failure,
     async close() {
       await writer.close();
