@@ -77,3 +77,12 @@ describe('detection settings', () => {
     );
   });
 });
+
+describe('report schedules', () => {
+  it('take the schedule file from the flag, else the environment', () => {
+    expect(loadConfig({}, {}).reportSchedules).toBeUndefined();
+    const env = { VERITRAIL_REPORT_SCHEDULES: '/etc/veritrail/schedules.yaml' };
+    expect(loadConfig({}, env).reportSchedules).toBe('/etc/veritrail/schedules.yaml');
+    expect(loadConfig({ reportSchedules: 'mine.yaml' }, env).reportSchedules).toBe('mine.yaml');
+  });
+});

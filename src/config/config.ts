@@ -76,6 +76,8 @@ export const configSchema = z.strictObject({
     .default(true),
   /** A MaxMind/DB-IP city database (.mmdb) for impossible travel (docs/detection.md). */
   geoipDb: z.string().min(1).optional(),
+  /** A YAML file of report schedules (docs/reports.md "Schedules"); unset: none. */
+  reportSchedules: z.string().min(1).optional(),
   syslogMaxMessageBytes: z.coerce
     .number()
     .int()
@@ -108,6 +110,7 @@ const ENV: Record<string, keyof Config> = {
   VERITRAIL_RULES: 'rules',
   VERITRAIL_BUILTIN_RULES: 'builtinRules',
   VERITRAIL_GEOIP_DB: 'geoipDb',
+  VERITRAIL_REPORT_SCHEDULES: 'reportSchedules',
 };
 
 export function fromEnv(

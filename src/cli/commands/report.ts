@@ -3,12 +3,14 @@
  * database into a folder; `verify-report` checks such a folder offline (no server, no database).
  */
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/config.js';
 import { VeritrailError } from '../../core/errors.js';
 import { FRAMEWORK_IDS, verifyReport } from '../../core/report/index.js';
 import { REPORT_FORMATS, reportFormats } from '../../app/reports.js';
+import { loadReportSchedules } from '../../app/report-schedules.js';
+import { nextRuns, reportPeriod, runKey } from '../../core/report/schedule.js';
 import { openLocal } from '../../main.js';
 import { EXIT } from '../exit-codes.js';
 import { table, type Output } from '../output.js';
@@ -31,7 +33,7 @@ interface ReportOptions {
 }
 
 export function reportCommands(program: Command, out: () => Output): void {
-  program
+  const report = program
     .command('report')
     .description(
       'write a compliance report (JSON, CSV populations, HTML, PDF, signed manifest) for a tenant and period',
@@ -94,6 +96,27 @@ export function reportCommands(program: Command, out: () => Output): void {
       );
     });
 
+  // `report schedules …` does not take the report's own required options (commander checks
+  // every ancestor's mandatory options before a subcommand runs).
+  report.hook('preSubcommand', (cmd) => {
+    for (const opt of cmd.options) opt.makeOptionMandatory(false);
+  });
+  report
+    .command('schedules')
+    .description('report schedules (the file given to `serve --report-schedules`)')
+    .command('check <file>')
+    .description(
+      "validate a report schedules file offline and show each schedule's next runs and periods",
+    )
+    .option('--data <dir>', 'data folder that relative `out` folders resolve against, as for serve')
+    .option('--after <time>', 'list the runs after this RFC 3339 instant (default: now)')
+    .option('--runs <n>', 'runs to list per schedule', '3')
+    .action(async (file: string, _o: unknown, cmd: Command) => {
+      // `--data` is also an option of `report`, which takes it wherever it is written.
+      const o = cmd.optsWithGlobals<{ data?: string; after?: string; runs: string }>();
+      await checkSchedules(file, o, out());
+    });
+
   program
     .command('verify-report <dir>')
     .description("check a report folder offline: every file's hash and the manifest's signature")
@@ -153,4 +176,65 @@ async function readFolder(dir: string): Promise<Map<string, Uint8Array>> {
     files.set(name, await readFile(path));
   }
   return files;
+}
+
+async function checkSchedules(
+  file: string,
+  o: { data?: string; after?: string; runs: string },
+  out: Output,
+): Promise<void> {
+  const fromMs = o.after === undefined ? Date.now() : Date.parse(o.after);
+  if (Number.isNaN(fromMs))
+    throw new VeritrailError('validation_failed', '--after: must be an RFC 3339 instant', [
+      { path: 'after', message: 'must be an RFC 3339 instant' },
+    ]);
+  const runs = Number(o.runs);
+  if (!Number.isInteger(runs) || runs < 1 || runs > 100)
+    throw new VeritrailError('validation_failed', '--runs: must be an integer from 1 to 100', [
+      { path: 'runs', message: 'must be an integer from 1 to 100' },
+    ]);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    throw new VeritrailError('not_found', `cannot read ${file}: ${(e as Error).message}`);
+  }
+  // Relative folders resolve as the server resolves them: against its data folder.
+  const { dataDir } = loadConfig({ dataDir: o.data });
+  const schedules = loadReportSchedules(text, file, (d) => resolve(dataDir, d));
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const result = schedules.map((s) => ({
+    name: s.name,
+    cron: s.cron,
+    timezone: s.timezone,
+    framework: s.framework,
+    tenant: s.tenant,
+    period: s.period,
+    formats: s.formats,
+    verify: s.verify,
+    out: s.out,
+    notify: s.notify.map((n) => n.type),
+    runs: nextRuns(s, fromMs, runs).map((at) => {
+      const p = reportPeriod(at, s.period, s.timezone);
+      return {
+        at: iso(at),
+        folder: join(s.out, s.name, runKey(at)),
+        from: iso(p.fromMs),
+        to: iso(p.toMs),
+      };
+    }),
+  }));
+  out.result({ file, valid: true, schedules: result }, () =>
+    [
+      `${file}: ${result.length} schedule(s), valid`,
+      ...result.map(
+        (s) =>
+          `\n${s.name}: ${s.framework} report of ${s.tenant}, cron "${s.cron}" (${s.timezone}), ${s.period}, ${s.formats.join(',')}${s.verify ? '' : ', no verify'}${s.notify.length ? `, notify ${s.notify.join(', ')}` : ''}\n` +
+          table([
+            ['RUN', 'PERIOD FROM', 'PERIOD TO (EXCLUSIVE)', 'FOLDER'],
+            ...s.runs.map((r) => [r.at, r.from, r.to, r.folder]),
+          ]),
+      ),
+    ].join('\n'),
+  );
 }

@@ -40,6 +40,10 @@ export function serveCommand(program: Command, out: () => Output): void {
       'MaxMind or DB-IP city database (.mmdb) for impossible-travel rules (env VERITRAIL_GEOIP_DB)',
     )
     .option(
+      '--report-schedules <file>',
+      'YAML file of report schedules: reports written to a folder on a cron schedule (env VERITRAIL_REPORT_SCHEDULES)',
+    )
+    .option(
       '--syslog-udp <port>',
       'receive syslog over UDP on this port, 0 for any free one (env VERITRAIL_SYSLOG_UDP_PORT)',
     )
@@ -74,6 +78,7 @@ export function serveCommand(program: Command, out: () => Output): void {
         rules?: string[];
         builtinRules?: boolean;
         geoipDb?: string;
+        reportSchedules?: string;
       }) => {
         const config = loadConfig({
           dataDir: o.data,
@@ -93,6 +98,7 @@ export function serveCommand(program: Command, out: () => Output): void {
           // Commander sets it true by default: only an explicit --no-builtin-rules counts.
           builtinRules: o.builtinRules === false ? false : undefined,
           geoipDb: o.geoipDb,
+          reportSchedules: o.reportSchedules,
         });
         const o_ = out();
         const server = await startServer(config, {
