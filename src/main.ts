@@ -11,11 +11,16 @@ import { randomBytes } from './core/crypto.js';
 import { hashToken } from './app/keys.js';
 import { buildApp } from './http/app.js';
 import { destinationFactory } from './outbound/destinations.js';
+import { ReportFolderSink } from './outbound/report-folder.js';
+import { reportNotifier } from './outbound/report-notifier.js';
+import { loadReportSchedules, ReportSchedulesJob } from './app/report-schedules.js';
+import type { ReportSchedule } from './core/report/schedule.js';
 import { loadDetector } from './rule-files.js';
 import { openGeoLookup } from './geo/index.js';
 import { startSyslogReceiver, type SyslogReceiver } from './receivers/syslog.js';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { VeritrailError } from './core/errors.js';
 import { KEY_FILE, loadOrCreateSigner } from './storage/signing-key-file.js';
 import { openPostgresStore } from './storage/postgres/pg-store.js';
@@ -170,7 +175,44 @@ export interface RunningServer {
   /** Set when this start generated the admin token: shown once, stored only as a hash. */
   readonly generatedAdminToken?: string;
   readonly demoEvents: number;
+  /** The report schedules job (no schedules without --report-schedules). */
+  readonly reportSchedules: ReportSchedulesJob;
+  /** The web console's address, when the console is built (docs/console.md). */
+  readonly consoleUrl?: string;
   close(): Promise<void>;
+}
+
+/**
+ * The schedule file (--report-schedules): read and validated before anything starts, so a bad
+ * file stops the start naming the file, the schedule and the field. A relative `out` is under
+ * the data folder.
+ */
+function readReportSchedules(config: Config): ReportSchedule[] {
+  const file = config.reportSchedules;
+  if (file === undefined) return [];
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new VeritrailError(
+      'validation_failed',
+      `cannot read the report schedules file ${file}: ${(e as Error).message}`,
+      [{ path: 'reportSchedules', message: 'must be a readable file' }],
+    );
+  }
+  return loadReportSchedules(text, file, (out) => resolve(config.dataDir, out));
+}
+
+/**
+ * The built web console (docs/console.md), when there is one: dist/console beside dist/src when
+ * running the build, dist/console under the package when running from source (tests).
+ */
+function builtConsoleDir(): string | undefined {
+  for (const rel of ['../console/', '../dist/console/']) {
+    const dir = fileURLToPath(new URL(rel, import.meta.url));
+    if (existsSync(join(dir, 'index.html'))) return dir;
+  }
+  return undefined;
 }
 
 export async function startServer(
@@ -191,6 +233,7 @@ export async function startServer(
   });
   for (const e of rules.errors)
     opts.onLog?.(`rule not loaded: ${e.file}:${e.line ?? 0}: ${e.message}`);
+  const schedules = readReportSchedules(config);
   const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
   let originPrefix: string;
   let signer: Signer;
@@ -217,6 +260,18 @@ export async function startServer(
     ...(config.adminToken === undefined ? {} : { adminToken: config.adminToken }),
     ...(opts.onError ? { onBackgroundError: opts.onError } : {}),
   });
+  const reportSchedules = new ReportSchedulesJob(
+    schedules,
+    {
+      reports: services.reports,
+      sink: new ReportFolderSink(),
+      notifiers: (d) => reportNotifier(d),
+      coordination: store.coordination,
+      clock: { now: () => new Date() },
+    },
+    opts.onError ? { onError: opts.onError } : {},
+  );
+  const consoleDir = builtConsoleDir();
   let app: FastifyInstance;
   let seeded = 0;
   try {
@@ -234,17 +289,22 @@ export async function startServer(
     services.retentionJob.start();
     services.sourceHealthJob.start();
     services.reviewJob.start();
+    services.reportIndex.start();
+    reportSchedules.start();
     app = await buildApp({
       services,
+      reportSchedules,
       bodyLimit: config.bodyLimit,
       logger: config.logRequests,
       version: VERSION,
       rateLimitPerMinute: config.rateLimit,
       metricsPublic: config.metricsPublic,
+      ...(consoleDir === undefined ? {} : { consoleDir }),
       ...(tls ? { tls } : {}),
     });
     await app.listen({ port: config.port, host: config.host });
   } catch (e) {
+    await reportSchedules.stop();
     await services.close();
     throw e;
   }
@@ -261,6 +321,7 @@ export async function startServer(
       });
     } catch (e) {
       await app.close();
+      await reportSchedules.stop();
       await services.close();
       throw e;
     }
@@ -283,8 +344,12 @@ export async function startServer(
     url: `${config.tlsCert ? 'https' : 'http'}://${host}:${port}`,
     app,
     services,
+    ...(consoleDir === undefined
+      ? {}
+      : { consoleUrl: `${config.tlsCert ? 'https' : 'http'}://${host}:${port}/console/` }),
     ...(generatedAdminToken ? { generatedAdminToken } : {}),
     demoEvents: seeded,
+    reportSchedules,
     ...(syslog === undefined
       ? {}
       : {
@@ -297,6 +362,7 @@ export async function startServer(
     async close() {
       await app.close();
       await syslog?.close();
+      await reportSchedules.stop();
       await services.close();
     },
   };

@@ -12,6 +12,7 @@ import { VeritrailError } from '../core/errors.js';
 import { requirePrincipal } from './auth.js';
 import { errorBody, fromFramework, statusOf } from './errors.js';
 import { alertRoutes } from './routes/alerts.js';
+import { consoleRoutes } from './routes/console.js';
 import { eventRoutes } from './routes/events.js';
 import { keyRoutes } from './routes/keys.js';
 import { logRoutes } from './routes/logs.js';
@@ -20,6 +21,7 @@ import { importRoutes } from './routes/import.js';
 import { otlpRoutes } from './routes/otlp.js';
 import { outboundRoutes } from './routes/outbound.js';
 import { reportRoutes } from './routes/reports.js';
+import { reportScheduleRoutes, type ReportScheduleSource } from './routes/report-schedules.js';
 import { retentionRoutes } from './routes/retention.js';
 import { reviewRoutes } from './routes/reviews.js';
 import { sourceRoutes } from './routes/sources.js';
@@ -43,6 +45,10 @@ export interface AppOptions {
    * scrapers that cannot send a bearer token, with /metrics on an internal network.
    */
   readonly metricsPublic?: boolean;
+  /** GET /v1/report-schedules (absent: the server has no schedules). */
+  readonly reportSchedules?: ReportScheduleSource;
+  /** The built web console to serve at /console/ (absent: no console routes). */
+  readonly consoleDir?: string;
 }
 
 const PUBLIC = new Set(['/healthz', '/openapi.json']);
@@ -158,7 +164,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   sourceRoutes(app, s);
   reviewRoutes(app, s);
   reportRoutes(app, s);
+  reportScheduleRoutes(app, opts.reportSchedules);
   await importRoutes(app, s);
   await otlpRoutes(app, s);
+  if (opts.consoleDir !== undefined) await consoleRoutes(app, { dir: opts.consoleDir });
   return app;
 }

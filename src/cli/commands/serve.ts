@@ -128,6 +128,7 @@ export function serveCommand(program: Command, out: () => Output): void {
             data: config.dataDir,
             ...(config.databaseUrl ? { database: redactDatabaseUrl(config.databaseUrl) } : {}),
             ...(server.generatedAdminToken ? { admin_token: server.generatedAdminToken } : {}),
+            ...(server.consoleUrl ? { console_url: server.consoleUrl } : {}),
             ...(syslog
               ? {
                   syslog: {
@@ -140,7 +141,7 @@ export function serveCommand(program: Command, out: () => Output): void {
               : {}),
           },
           () =>
-            `Veritrail listening on ${server.url} (${config.databaseUrl ? `database: ${redactDatabaseUrl(config.databaseUrl)}, signing key in ${config.dataDir}` : `data: ${config.dataDir}`})${syslogText}`,
+            `Veritrail listening on ${server.url} (${config.databaseUrl ? `database: ${redactDatabaseUrl(config.databaseUrl)}, signing key in ${config.dataDir}` : `data: ${config.dataDir}`})${syslogText}${server.consoleUrl ? `\nweb console: ${server.consoleUrl} (sign in with the admin token)` : ''}`,
         );
         const stop = () => {
           o_.info(
