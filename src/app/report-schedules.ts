@@ -16,6 +16,7 @@ import {
   parseScheduleText,
   reportPeriod,
   runKey,
+  scheduleSummary,
   type NotifyDestination,
   type ReportSchedule,
   type ScheduledReportNotice,
@@ -203,16 +204,7 @@ export class ReportSchedulesJob {
       const last = this.states.get(s.name)?.last;
       const next = nextRuns(s, now, 1)[0];
       return {
-        name: s.name,
-        cron: s.cron,
-        timezone: s.timezone,
-        framework: s.framework,
-        tenant: s.tenant,
-        period: s.period,
-        formats: s.formats,
-        verify: s.verify,
-        out: s.out,
-        notify: s.notify.map((n) => n.type),
+        ...scheduleSummary(s),
         next_run: next === undefined ? null : new Date(next).toISOString(),
         last_run:
           last === undefined

@@ -31,20 +31,7 @@ export class EmailDestination implements Destination {
   ) {
     const port = smtpPort(cfg);
     this.where = `smtp ${cfg.host}:${port}`;
-    this.transport = createTransport({
-      host: cfg.host,
-      port,
-      secure: cfg.security === 'tls',
-      requireTLS: cfg.security === 'starttls',
-      ignoreTLS: cfg.security === 'none',
-      ...(cfg.auth === undefined ? {} : { auth: { user: cfg.auth.user, pass: cfg.auth.password } }),
-      connectionTimeout: timeoutMs,
-      greetingTimeout: timeoutMs,
-      socketTimeout: timeoutMs,
-      // Message content is built from event data: never let it name files or URLs to attach.
-      disableFileAccess: true,
-      disableUrlAccess: true,
-    });
+    this.transport = smtpTransport(cfg, port, timeoutMs);
   }
 
   async send(events: readonly OutboundEvent[]): Promise<void> {
@@ -91,4 +78,26 @@ export class EmailDestination implements Destination {
     this.transport.close();
     return Promise.resolve();
   }
+}
+
+/** An SMTP transport for a destination: TLS as configured, no file or URL access. */
+export function smtpTransport(
+  cfg: Pick<EmailConfig, 'host' | 'security' | 'auth'>,
+  port: number,
+  timeoutMs: number,
+): Transporter {
+  return createTransport({
+    host: cfg.host,
+    port,
+    secure: cfg.security === 'tls',
+    requireTLS: cfg.security === 'starttls',
+    ignoreTLS: cfg.security === 'none',
+    ...(cfg.auth === undefined ? {} : { auth: { user: cfg.auth.user, pass: cfg.auth.password } }),
+    connectionTimeout: timeoutMs,
+    greetingTimeout: timeoutMs,
+    socketTimeout: timeoutMs,
+    // Message content is built from event data: never let it name files or URLs to attach.
+    disableFileAccess: true,
+    disableUrlAccess: true,
+  });
 }

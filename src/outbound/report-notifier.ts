@@ -6,13 +6,14 @@
  * (src/app/report-schedules.ts). Values are report metadata the server wrote, but the folder
  * and tenant still go through the same escaping as event data.
  */
-import { createTransport, type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import { DeliveryFailure } from '../core/outbound/delivery-failure.js';
 import { clean } from '../core/outbound/alert-view.js';
 import { smtpPort } from '../core/outbound/notify-config.js';
 import { slackEscape } from '../core/outbound/slack-message.js';
 import { webhookHeaders } from '../core/outbound/webhook-payload.js';
 import type { NotifyDestination, ScheduledReportNotice } from '../core/report/schedule.js';
+import { smtpTransport } from './email.js';
 import { HttpPostDestination } from './http-post.js';
 
 export interface ReportNotifier {
@@ -106,19 +107,7 @@ class EmailNotifier implements ReportNotifier {
   ) {
     const port = smtpPort(cfg);
     this.where = `smtp ${cfg.host}:${port}`;
-    this.transport = createTransport({
-      host: cfg.host,
-      port,
-      secure: cfg.security === 'tls',
-      requireTLS: cfg.security === 'starttls',
-      ignoreTLS: cfg.security === 'none',
-      ...(cfg.auth === undefined ? {} : { auth: { user: cfg.auth.user, pass: cfg.auth.password } }),
-      connectionTimeout: timeoutMs,
-      greetingTimeout: timeoutMs,
-      socketTimeout: timeoutMs,
-      disableFileAccess: true,
-      disableUrlAccess: true,
-    });
+    this.transport = smtpTransport(cfg, port, timeoutMs);
   }
 
   async send(n: ScheduledReportNotice): Promise<void> {

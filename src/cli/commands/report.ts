@@ -10,7 +10,7 @@ import { VeritrailError } from '../../core/errors.js';
 import { FRAMEWORK_IDS, verifyReport } from '../../core/report/index.js';
 import { REPORT_FORMATS, reportFormats } from '../../app/reports.js';
 import { loadReportSchedules } from '../../app/report-schedules.js';
-import { nextRuns, reportPeriod, runKey } from '../../core/report/schedule.js';
+import { nextRuns, reportPeriod, runKey, scheduleSummary } from '../../core/report/schedule.js';
 import { openLocal } from '../../main.js';
 import { EXIT } from '../exit-codes.js';
 import { table, type Output } from '../output.js';
@@ -204,16 +204,7 @@ async function checkSchedules(
   const schedules = loadReportSchedules(text, file, (d) => resolve(dataDir, d));
   const iso = (ms: number) => new Date(ms).toISOString();
   const result = schedules.map((s) => ({
-    name: s.name,
-    cron: s.cron,
-    timezone: s.timezone,
-    framework: s.framework,
-    tenant: s.tenant,
-    period: s.period,
-    formats: s.formats,
-    verify: s.verify,
-    out: s.out,
-    notify: s.notify.map((n) => n.type),
+    ...scheduleSummary(s),
     runs: nextRuns(s, fromMs, runs).map((at) => {
       const p = reportPeriod(at, s.period, s.timezone);
       return {

@@ -286,3 +286,19 @@ export function reportPeriod(
 /** Whole days in a period (for display; DST days make it approximate outside UTC). */
 export const periodDays = (p: { fromMs: number; toMs: number }): number =>
   Math.round((p.toMs - p.fromMs) / DAY);
+
+/** What the API and the CLI show of a schedule: no destination URL, address or secret. */
+export function scheduleSummary(s: ReportSchedule) {
+  return {
+    name: s.name,
+    cron: s.cron,
+    timezone: s.timezone,
+    framework: s.framework,
+    tenant: s.tenant,
+    period: s.period,
+    formats: s.formats,
+    verify: s.verify,
+    out: s.out,
+    notify: s.notify.map((n) => n.type),
+  };
+}
