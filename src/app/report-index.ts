@@ -11,8 +11,13 @@ import { LeaderTimer } from './leader-timer.js';
 import type { Coordination, EventStore, ReportIndexStore } from './ports.js';
 import { SYSTEM_TENANT } from './principal.js';
 
-/** Entries read and applied per transaction. */
-const BATCH = 10_000;
+/**
+ * Entries read and applied per transaction. On SQLite each batch runs on the event loop (reads
+ * and parsing, about 25 ms for 2,000), so batches are small and the loop is yielded between
+ * them: requests are served while a large log is indexed.
+ */
+const BATCH = 2000;
+const yieldToEventLoop = () => new Promise<void>((r) => setImmediate(r));
 
 export interface ReportIndexOptions {
   /** Between two runs of the job over every log (default 10 s). */
@@ -98,6 +103,7 @@ export class ReportIndex {
         days: indexer.dayMeasures(),
         marks: indexer.takeMarks(),
       });
+      await yieldToEventLoop();
       if (applied) {
         after = last;
         continue;
