@@ -10,3 +10,11 @@ export const abortableSleep = (ms: number, signal: AbortSignal): Promise<void> =
     }
     signal.addEventListener('abort', done, { once: true });
   });
+
+/**
+ * Lets timers and I/O run. A job that works through a backlog on an in-process store (SQLite
+ * answers synchronously, so its promises are already settled) would otherwise hold the event
+ * loop for the whole backlog: no request is served until it is done.
+ */
+export const yieldToEventLoop = (): Promise<void> =>
+  new Promise<void>((resolve) => setImmediate(resolve));

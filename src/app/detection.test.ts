@@ -203,6 +203,23 @@ describe('detection job', () => {
     await job.stop();
   });
 
+  it('lets timers run while it works through a backlog (regression: it held the event loop)', async () => {
+    const { s, job } = await setup();
+    const backlog = Array.from({ length: 8000 }, (_, i) => ok(i % 600));
+    for (let i = 0; i < backlog.length; i += 1000)
+      await s.ingest.ingest(backlog.slice(i, i + 1000), admin);
+    const end = (await s.store.events.size('acme')) - 1;
+    job.start();
+    // A timer set now fires at the first turn of the event loop: mid-backlog when the job
+    // yields between steps of 1,000 entries, only after all 8,000 when it does not.
+    await new Promise((r) => setTimeout(r, 0));
+    expect(await s.store.alerts.cursor('acme')).toBeLessThan(end);
+    for (let i = 0; i < 500 && (await s.store.alerts.cursor('acme')) < end; i++)
+      await new Promise((r) => setTimeout(r, 10));
+    expect(await s.store.alerts.cursor('acme')).toBe(end);
+    await job.stop();
+  });
+
   it('a detector that throws on one entry does not stop the log', async () => {
     const detector = fakeDetector();
     const evaluate = detector.evaluate.bind(detector);

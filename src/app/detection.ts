@@ -10,7 +10,7 @@
  * a finding and after every chunk, so a crash re-evaluates at most the rest of one chunk. The
  * Detector's own state lives in memory: after a restart it rebuilds from new entries only.
  */
-import { abortableSleep } from './abortable-sleep.js';
+import { abortableSleep, yieldToEventLoop } from './abortable-sleep.js';
 import { v7 as uuidv7 } from 'uuid';
 import type { Detector, Finding, RuleInfo, Severity } from '../core/detect/types.js';
 import { LIMITS, type StoredEvent } from '../core/event/index.js';
@@ -109,7 +109,11 @@ export class DetectionJob {
       } catch (e) {
         this.opts.onError(e);
       }
-      if (evaluated > 0 || this.stopping.signal.aborted) continue;
+      if (this.stopping.signal.aborted) continue;
+      if (evaluated > 0) {
+        await yieldToEventLoop();
+        continue;
+      }
       const wake = this.wakeUp;
       await this.opts.sleep(this.opts.pollMs, wake.signal);
       if (wake.signal.aborted) this.wakeUp = new AbortController();

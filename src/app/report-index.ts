@@ -7,6 +7,7 @@
  */
 import { VeritrailError } from '../core/errors.js';
 import { DayIndexer, REPORT_INDEX_VERSION } from '../core/report/day-index.js';
+import { yieldToEventLoop } from './abortable-sleep.js';
 import { LeaderTimer } from './leader-timer.js';
 import type { Coordination, EventStore, ReportIndexStore } from './ports.js';
 import { SYSTEM_TENANT } from './principal.js';
@@ -17,7 +18,6 @@ import { SYSTEM_TENANT } from './principal.js';
  * them: requests are served while a large log is indexed.
  */
 const BATCH = 2000;
-const yieldToEventLoop = () => new Promise<void>((r) => setImmediate(r));
 
 export interface ReportIndexOptions {
   /** Between two runs of the job over every log (default 10 s). */

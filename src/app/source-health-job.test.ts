@@ -56,6 +56,21 @@ describe('source health job', () => {
     expect(sources[1]!.last_received).toBe(new Date(T0).toISOString());
   });
 
+  it('lets timers run while it works through a backlog (regression: it held the event loop)', async () => {
+    const { s, job } = await setup();
+    for (let i = 0; i < 8; i++)
+      await s.ingest.ingest(
+        Array.from({ length: 1000 }, (_, k) => ev('billing', i * 1000 + k + 1)),
+        admin,
+      );
+    const end = (await s.store.events.size('acme')) - 1;
+    const run = job.tick();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(await s.store.sources.cursor('acme')).toBeLessThan(end);
+    await run;
+    expect(await s.store.sources.cursor('acme')).toBe(end);
+  });
+
   it('raises one gap alert per jump with the missing range, and stores the gap', async () => {
     const { s, job } = await setup();
     await s.ingest.ingest([ev('billing', 1), ev('billing', 2), ev('billing', 6)], admin);

@@ -8,6 +8,7 @@
  * not a source. Events are untrusted: a seq only counts when it is a safe integer (the schema
  * guarantees it).
  */
+import { yieldToEventLoop } from './abortable-sleep.js';
 import { LeaderTimer } from './leader-timer.js';
 import type { Finding, RuleInfo } from '../core/detect/types.js';
 import { timestampMs, type StoredEvent } from '../core/event/index.js';
@@ -142,8 +143,10 @@ export class SourceHealthJob {
 
   private async run(): Promise<void> {
     // Bounded: at most 1000 steps per run; the next run goes on from the cursors.
-    for (let i = 0; i < 1000 && this.deps.coordination.isLeader(); i++)
+    for (let i = 0; i < 1000 && this.deps.coordination.isLeader(); i++) {
       if ((await this.step()) === 0) break;
+      await yieldToEventLoop();
+    }
     if (this.deps.coordination.isLeader()) await this.checkSilence();
   }
 
