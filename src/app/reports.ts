@@ -25,6 +25,7 @@ import {
   type Retention,
 } from '../core/report/index.js';
 import { sha256 } from '../core/crypto.js';
+import { yieldToEventLoop } from './abortable-sleep.js';
 import type { AuditTrail } from './audit-trail.js';
 import { renderPdf } from './report-pdf.js';
 import type {
@@ -240,7 +241,9 @@ export class Reports {
     }
     await index.catchUp(tenant);
     builder.addDayMeasures(await index.store.days(tenant, fromMs / DAY, wholeTo / DAY));
-    for (const mark of await index.store.marks(tenant, fromMs, wholeTo)) {
+    const marks = await index.store.marks(tenant, fromMs, wholeTo);
+    for (const [i, mark] of marks.entries()) {
+      if (i % PAGE === PAGE - 1) await yieldToEventLoop();
       const r = await events.getBySeq(tenant, mark.seq);
       // Purged since it was indexed: measured, but no longer listed.
       if (r?.event) builder.addSectionCandidate(r.seq, r.event, r.occurredMs);
@@ -272,6 +275,8 @@ export class Reports {
       if (page.length < PAGE) return;
       const last = page[page.length - 1]!;
       after = { occurredMs: last.occurredMs, seq: last.seq };
+      // Other requests are served between pages of a long period.
+      await yieldToEventLoop();
     }
   }
 

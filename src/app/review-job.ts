@@ -4,6 +4,7 @@
  * scope over the period, and the alerts raised in it. Opening is idempotent across processes:
  * the task's count of opened reviews moves by one in the same transaction as the insert.
  */
+import { yieldToEventLoop } from './abortable-sleep.js';
 import { LeaderTimer } from './leader-timer.js';
 import { v7 as uuidv7 } from 'uuid';
 import { parseQuery } from '../core/query/index.js';
@@ -125,6 +126,7 @@ export class ReviewJob {
       if (page.length < PAGE) break;
       const last = page[page.length - 1]!;
       after = { occurredMs: last.occurredMs, seq: last.seq };
+      await yieldToEventLoop();
     }
     return {
       events: count,
