@@ -1,7 +1,8 @@
 /**
- * Local calendar time in an IANA time zone, through `Intl.DateTimeFormat` (no tz database of
- * our own). Time zone names come from rule files: `isTimeZone` checks them at load time.
+ * Local calendar time in an IANA time zone (../time-zone.ts), for off-hours rules.
  */
+import { isTimeZone, wallClockMs } from '../time-zone.js';
+
 export interface LocalTime {
   /** Day of the week, Monday = 0 … Sunday = 6. */
   readonly weekday: number;
@@ -12,54 +13,15 @@ export interface LocalTime {
 }
 
 const DAY_MS = 86_400_000;
-const formats = new Map<string, Intl.DateTimeFormat>();
 
-export function isTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { isTimeZone };
 
 /** Monday-based weekday of a day count since the epoch (1970-01-01 was a Thursday). */
 export const weekdayOfDay = (day: number): number => (((day + 3) % 7) + 7) % 7;
 
-function format(tz: string): Intl.DateTimeFormat {
-  let f = formats.get(tz);
-  if (f === undefined) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone: tz,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-    });
-    formats.set(tz, f);
-  }
-  return f;
-}
-
 /** The local time of `ms` (since the epoch) in `tz` (an IANA name or `UTC`). */
 export function localTime(ms: number, tz: string): LocalTime {
-  let localMs = ms;
-  if (tz !== 'UTC') {
-    const parts: Record<string, number> = {};
-    for (const p of format(tz).formatToParts(ms))
-      if (p.type !== 'literal') parts[p.type] = Number(p.value);
-    localMs =
-      Date.UTC(
-        parts.year ?? 1970,
-        (parts.month ?? 1) - 1,
-        parts.day ?? 1,
-        parts.hour ?? 0,
-        parts.minute ?? 0,
-      ) +
-      (((ms % 60_000) + 60_000) % 60_000);
-  }
+  const localMs = wallClockMs(ms, tz);
   const day = Math.floor(localMs / DAY_MS);
   const minuteOfDay = Math.floor((localMs - day * DAY_MS) / 60_000);
   return {

@@ -12,6 +12,7 @@ import { TENANT_PATTERN } from '../event/schema.js';
 import { issuesFromZod } from '../event/validate.js';
 import { destinationSchema, type DestinationConfig } from '../outbound/config.js';
 import { FRAMEWORK_IDS, MAX_REPORT_DAYS, type FrameworkId } from './index.js';
+import { isTimeZone, wallClockMs } from '../time-zone.js';
 
 const DAY = 86_400_000;
 export const MAX_SCHEDULES = 200;
@@ -78,15 +79,6 @@ export interface ReportSchedule {
   readonly notify: readonly NotifyDestination[];
 }
 
-function validTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Why a cron expression is refused, or undefined when it is usable. */
 export function cronProblem(cron: string, timezone: string): string | undefined {
   try {
@@ -123,7 +115,7 @@ export function parseSchedules(input: unknown): Result<ReportSchedule[], readonl
       issues.push({ path: `schedules.${i}.${field}`, message: `(${s.name}) ${message}` });
     if (seen.has(s.name)) at('name', 'is used by an earlier schedule');
     seen.add(s.name);
-    if (!validTimeZone(s.timezone)) at('timezone', 'is not an IANA time zone');
+    if (!isTimeZone(s.timezone)) at('timezone', 'is not an IANA time zone');
     else {
       const problem = cronProblem(s.cron, s.timezone);
       if (problem !== undefined) at('cron', problem);
@@ -203,37 +195,8 @@ interface LocalDate {
   readonly d: number;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(tz: string): Intl.DateTimeFormat {
-  let f = formatters.get(tz);
-  if (f === undefined) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone: tz,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(tz, f);
-  }
-  return f;
-}
-
-/** The wall-clock time of `ms` in `tz`, expressed as if it were UTC (ms). */
-function wallClock(ms: number, tz: string): number {
-  const p = { year: 0, month: 1, day: 1, hour: 0, minute: 0, second: 0 };
-  for (const part of formatter(tz).formatToParts(ms))
-    if (part.type in p) p[part.type as keyof typeof p] = Number(part.value);
-  const sub = ((ms % 1000) + 1000) % 1000;
-  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) + sub;
-}
-
 function localDate(ms: number, tz: string): LocalDate {
-  const w = new Date(wallClock(ms, tz));
+  const w = new Date(wallClockMs(ms, tz));
   return { y: w.getUTCFullYear(), m: w.getUTCMonth() + 1, d: w.getUTCDate() };
 }
 
@@ -246,9 +209,9 @@ function localDate(ms: number, tz: string): LocalDate {
 export function startOfLocalDay(y: number, m: number, d: number, tz: string): number {
   const wall = Date.UTC(y, m - 1, d);
   if (tz === 'UTC') return wall;
-  const offsets = [wall - 14 * 3_600_000, wall + 14 * 3_600_000].map((t) => wallClock(t, tz) - t);
+  const offsets = [wall - 14 * 3_600_000, wall + 14 * 3_600_000].map((t) => wallClockMs(t, tz) - t);
   const candidates = offsets.map((o) => wall - o);
-  const exact = candidates.filter((t) => wallClock(t, tz) === wall);
+  const exact = candidates.filter((t) => wallClockMs(t, tz) === wall);
   if (exact.length > 0) return Math.min(...exact);
   // In a gap, `wall - offset before` is the transition itself.
   return Math.max(...candidates);
