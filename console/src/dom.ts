@@ -55,3 +55,13 @@ export function badge(kind: string, value: string): HTMLElement {
   const safe = /^[a-z_]+$/.test(value) ? value : 'other';
   return h('span', { class: `badge ${kind}-${safe}` }, value);
 }
+
+/** A table with a header row: a string becomes a `th`; pass a `th` element for attributes. */
+export function table(
+  cls: string,
+  headers: readonly (string | HTMLTableCellElement)[],
+  body: HTMLTableSectionElement,
+): HTMLTableElement {
+  const cells = headers.map((c) => (typeof c === 'string' ? h('th', {}, c) : c));
+  return h('table', { class: cls }, h('thead', {}, h('tr', {}, ...cells)), body);
+}

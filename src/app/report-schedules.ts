@@ -17,6 +17,7 @@ import {
   reportPeriod,
   runKey,
   scheduleSummary,
+  type ScheduleSummary,
   type NotifyDestination,
   type ReportSchedule,
   type ScheduledReportNotice,
@@ -94,17 +95,7 @@ export interface LastRun {
 }
 
 /** GET /v1/report-schedules: a schedule without its destinations' URLs or secrets. */
-export interface ReportScheduleView {
-  readonly name: string;
-  readonly cron: string;
-  readonly timezone: string;
-  readonly framework: string;
-  readonly tenant: string;
-  readonly period: string;
-  readonly formats: readonly string[];
-  readonly verify: boolean;
-  readonly out: string;
-  readonly notify: readonly string[];
+export interface ReportScheduleView extends ScheduleSummary {
   readonly next_run: string | null;
   readonly last_run: {
     readonly scheduled_for: string;

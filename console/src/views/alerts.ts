@@ -3,7 +3,7 @@
  * history, and acknowledge / resolve / reopen with a note (PATCH /v1/alerts/{id}).
  */
 import { errorBox, hideError, showError, type View } from '../context.js';
-import { badge, h, replace, time } from '../dom.js';
+import { badge, h, replace, table, time } from '../dom.js';
 
 type Status = 'open' | 'acknowledged' | 'resolved';
 interface Alert {
@@ -210,22 +210,7 @@ export const alertsView: View = (ctx, root) => {
       h(
         'div',
         { class: 'results' },
-        h(
-          'table',
-          { class: 'alerts' },
-          h(
-            'thead',
-            {},
-            h(
-              'tr',
-              {},
-              ...['Severity', 'Alert', 'Group', 'Count', 'Last seen', 'Status'].map((c) =>
-                h('th', {}, c),
-              ),
-            ),
-          ),
-          tbody,
-        ),
+        table('alerts', ['Severity', 'Alert', 'Group', 'Count', 'Last seen', 'Status'], tbody),
         status,
         more,
       ),

@@ -5,7 +5,7 @@
  */
 import type { SseMessage } from '../sse.js';
 import { errorBox, hideError, showError, type View } from '../context.js';
-import { badge, h, replace, time } from '../dom.js';
+import { badge, h, replace, table, time } from '../dom.js';
 
 interface Target {
   id?: string;
@@ -227,22 +227,7 @@ export const eventsView: View = (ctx, root) => {
       h(
         'div',
         { class: 'results' },
-        h(
-          'table',
-          { class: 'events' },
-          h(
-            'thead',
-            {},
-            h(
-              'tr',
-              {},
-              ...['Time', 'Action', 'Actor', 'Outcome', 'Target', 'Service'].map((c) =>
-                h('th', {}, c),
-              ),
-            ),
-          ),
-          tbody,
-        ),
+        table('events', ['Time', 'Action', 'Actor', 'Outcome', 'Target', 'Service'], tbody),
         status,
         more,
       ),

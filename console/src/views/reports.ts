@@ -4,7 +4,7 @@
  * download as a Blob URL made in the page (no second request, no token in a link).
  */
 import { errorBox, hideError, showError, type View } from '../context.js';
-import { badge, h, replace } from '../dom.js';
+import { badge, h, replace, table } from '../dom.js';
 
 interface Report {
   framework: { id: string; name: string; version: string };
@@ -111,20 +111,9 @@ export const reportsView: View = (ctx, root) => {
       h(
         'div',
         { class: 'split even' },
-        h(
-          'table',
-          { class: 'sections' },
-          h(
-            'thead',
-            {},
-            h(
-              'tr',
-              {},
-              h('th', {}, 'Section'),
-              h('th', {}, 'Requirements'),
-              h('th', { class: 'num' }, 'Events'),
-            ),
-          ),
+        table(
+          'sections',
+          ['Section', 'Requirements', h('th', { class: 'num' }, 'Events')],
           h(
             'tbody',
             {},

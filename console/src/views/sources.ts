@@ -1,6 +1,6 @@
 /** Sources: each `observer.service` of the tenant with its health (docs/source-health.md). */
 import { errorBox, showError, type View } from '../context.js';
-import { badge, h, replace, time } from '../dom.js';
+import { badge, h, replace, table, time } from '../dom.js';
 
 interface Source {
   service: string;
@@ -20,26 +20,17 @@ export const sourcesView: View = (ctx, root) => {
     root,
     h('h2', {}, 'Sources'),
     error,
-    h(
-      'table',
-      { class: 'sources' },
-      h(
-        'thead',
-        {},
-        h(
-          'tr',
-          {},
-          ...[
-            'Service',
-            'Status',
-            'Last event',
-            'Last received',
-            'Expected every',
-            'Events',
-            'Last observer seq',
-          ].map((c) => h('th', {}, c)),
-        ),
-      ),
+    table(
+      'sources',
+      [
+        'Service',
+        'Status',
+        'Last event',
+        'Last received',
+        'Expected every',
+        'Events',
+        'Last observer seq',
+      ],
       tbody,
     ),
     status,

@@ -137,10 +137,6 @@ export class DayIndexer {
     if (sections !== 0) this.marks.push({ seq, occurredMs, sections });
   }
 
-  get size(): number {
-    return this.days.size;
-  }
-
   dayMeasures(): DayMeasure[] {
     return [...this.days.values()].map((a) => a.measure());
   }

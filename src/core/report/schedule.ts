@@ -251,7 +251,21 @@ export const periodDays = (p: { fromMs: number; toMs: number }): number =>
   Math.round((p.toMs - p.fromMs) / DAY);
 
 /** What the API and the CLI show of a schedule: no destination URL, address or secret. */
-export function scheduleSummary(s: ReportSchedule) {
+export interface ScheduleSummary {
+  readonly name: string;
+  readonly cron: string;
+  readonly timezone: string;
+  readonly framework: string;
+  readonly tenant: string;
+  readonly period: string;
+  readonly formats: readonly string[];
+  readonly verify: boolean;
+  readonly out: string;
+  /** Destination types only. */
+  readonly notify: readonly string[];
+}
+
+export function scheduleSummary(s: ReportSchedule): ScheduleSummary {
   return {
     name: s.name,
     cron: s.cron,
