@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  cronProblem,
   lastRunAtOrBefore,
   nextRuns,
   parseSchedules,
@@ -248,6 +249,25 @@ describe('reportPeriod', () => {
         expect(r.toMs % 86_400_000).toBe(0);
       }),
     );
+  });
+
+  it('schedules across the half-hour daylight-saving change of Lord Howe Island (regression: the cron library gave up there)', () => {
+    const s = { cron: '0 6 1 * *', timezone: 'Australia/Lord_Howe' };
+    // 06:00 on the 1st: +11:00 in March, +10:30 from the first Sunday of April (1 April 2035).
+    expect(
+      nextRuns(s, Date.parse('2035-02-15T00:00:00Z'), 3).map((t) => new Date(t).toISOString()),
+    ).toEqual(['2035-02-28T19:00:00.000Z', '2035-03-31T19:30:00.000Z', '2035-04-30T19:30:00.000Z']);
+    expect(lastRunAtOrBefore(s, Date.parse('2035-04-10T00:00:00Z'))).toBe(
+      Date.parse('2035-03-31T19:30:00Z'),
+    );
+    // A run exactly at `now` counts as at or before it.
+    expect(lastRunAtOrBefore(s, Date.parse('2035-03-31T19:30:00Z'))).toBe(
+      Date.parse('2035-03-31T19:30:00Z'),
+    );
+  });
+
+  it('refuses a cron expression that never runs', () => {
+    expect(cronProblem('0 0 31 2 *', 'UTC')).toBe('never runs');
   });
 
   it('gives adjacent, non-overlapping periods to consecutive runs (property)', () => {

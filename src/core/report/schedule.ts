@@ -4,7 +4,7 @@
  * and the clock. The file is operator input, validated with an issue per field that names the
  * schedule (`schedules.0.cron`).
  */
-import { CronExpressionParser } from 'cron-parser';
+import { Cron } from 'croner';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { err, ok, type Issue, type Result } from '../errors.js';
@@ -79,18 +79,26 @@ export interface ReportSchedule {
   readonly notify: readonly NotifyDestination[];
 }
 
+/**
+ * A cron expression evaluated in a time zone (croner: daylight-saving changes of any size, the
+ * half-hour one of Australia/Lord_Howe included). Throws on a malformed expression.
+ */
+const cronOf = (cron: string, timezone: string) => new Cron(cron, { timezone, paused: true });
+
 /** Why a cron expression is refused, or undefined when it is usable. */
 export function cronProblem(cron: string, timezone: string): string | undefined {
+  // A seconds field (six or seven fields) with anything but one number, or `@secondly`, would
+  // run more than once a minute: run keys and report folders have minute resolution.
+  const fields = cron.trim().split(/\s+/);
+  if (/^@secondly$/i.test(cron.trim()) || (fields.length >= 6 && !/^\d+$/.test(fields[0]!)))
+    return 'must not run more often than once a minute';
+  let next: Date | null;
   try {
-    const e = CronExpressionParser.parse(cron, { tz: timezone, currentDate: 0 });
-    // A seconds field with several values would run more than once a minute: run keys and
-    // report folders have minute resolution.
-    if (e.fields.second.values.length !== 1) return 'must not run more often than once a minute';
-    e.next();
-    return undefined;
+    next = cronOf(cron, timezone).nextRun(new Date(0));
   } catch (x) {
     return `is not a valid cron expression: ${x instanceof Error ? x.message : String(x)}`;
   }
+  return next === null ? 'never runs' : undefined;
 }
 
 /** `(name) message` for an issue inside a schedule that has a readable name. */
@@ -147,10 +155,9 @@ export function nextRuns(
   afterMs: number,
   n: number,
 ): number[] {
-  const e = CronExpressionParser.parse(s.cron, { tz: s.timezone, currentDate: afterMs });
-  const out: number[] = [];
-  while (out.length < n && e.hasNext()) out.push(e.next().getTime());
-  return out;
+  return cronOf(s.cron, s.timezone)
+    .nextRuns(n, new Date(afterMs))
+    .map((d) => d.getTime());
 }
 
 /** The most recent scheduled instant at or before `nowMs`, if any. */
@@ -158,9 +165,10 @@ export function lastRunAtOrBefore(
   s: Pick<ReportSchedule, 'cron' | 'timezone'>,
   nowMs: number,
 ): number | undefined {
-  // prev() is strictly before its current date: one millisecond later includes `nowMs`.
-  const e = CronExpressionParser.parse(s.cron, { tz: s.timezone, currentDate: nowMs + 1 });
-  return e.hasPrev() ? e.prev().getTime() : undefined;
+  // Runs fall on whole seconds and previousRuns is strictly before its (whole-second) start:
+  // the second after `nowMs` includes a run at `nowMs` itself.
+  const start = Math.floor(nowMs / 1000) * 1000 + 1000;
+  return cronOf(s.cron, s.timezone).previousRuns(1, new Date(start))[0]?.getTime();
 }
 
 /** A run's name: its scheduled instant in UTC to the minute, `YYYYMMDDTHHMMZ`. */
