@@ -25,7 +25,7 @@
  * The last test therefore runs the StopLogging and console-login rules on records made from the
  * samples' shapes and the AWS documentation's `ConsoleLogin` example.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -36,11 +36,14 @@ import { loadRules, SigmaEngine } from '../core/sigma/index.js';
 import { openStore } from '../main.js';
 import { readRuleFiles } from '../rule-files.js';
 import { createServices, type Services } from './services.js';
+import { sharedData } from '../test-support/shared-data.js';
 import { testSigner } from './test-support/signer.js';
 
-const RULES = join(import.meta.dirname, '../../../shared/sigma/cloud/aws/cloudtrail');
-const SAMPLES = join(import.meta.dirname, '../../../shared/samples/cloudtrail');
-const HAVE_DATA = existsSync(RULES) && existsSync(SAMPLES);
+const RULE_DATA = sharedData('sigma/cloud/aws/cloudtrail');
+const SAMPLE_DATA = sharedData('samples/cloudtrail');
+const RULES = RULE_DATA.path;
+const SAMPLES = SAMPLE_DATA.path;
+const HAVE_DATA = RULE_DATA.present && SAMPLE_DATA.present;
 
 /**
  * Alert rule titles per sample file; files not listed raise none. Must agree with `EXPECTED`
@@ -94,155 +97,144 @@ async function drain(s: Services): Promise<void> {
 const uniqueSorted = (titles: readonly string[]) => [...new Set(titles)].sort();
 
 const SUITE = 'SigmaHQ CloudTrail rules through detection and alerts';
-describe.skipIf(!HAVE_DATA)(
-  HAVE_DATA
-    ? SUITE
-    : `${SUITE} (skipped: ${RULES} or ${SAMPLES} is missing: the rules and samples of ../shared)`,
-  () => {
-    let dir: string;
-    let s: Services;
+describe.skipIf(!HAVE_DATA)(RULE_DATA.title(SAMPLE_DATA.title(SUITE)), () => {
+  let dir: string;
+  let s: Services;
 
-    beforeAll(async () => {
-      dir = mkdtempSync(join(tmpdir(), 'veritrail-ct-detect-'));
-      s = createServices({
-        store: await openStore({ dataDir: dir, writerThread: false }),
-        signer: testSigner(),
-        clock: { now: () => new Date(NOW) },
-        adminToken: 'x'.repeat(20),
-        detector: cloudTrailDetector(),
-        onBackgroundError: (e) => {
-          throw e;
-        },
-      });
-      for (const file of sampleFiles) {
-        const report = await s.imports.run(
-          admin,
-          'cloudtrail',
-          tenantOf(file),
-          readFileSync(join(SAMPLES, file), 'utf8'),
-        );
-        expect(report).toMatchObject({ skipped: 0, duplicates: 0 });
-        expect(report.imported).toBeGreaterThan(0);
-      }
-      await drain(s);
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'veritrail-ct-detect-'));
+    s = createServices({
+      store: await openStore({ dataDir: dir, writerThread: false }),
+      signer: testSigner(),
+      clock: { now: () => new Date(NOW) },
+      adminToken: 'x'.repeat(20),
+      detector: cloudTrailDetector(),
+      onBackgroundError: (e) => {
+        throw e;
+      },
     });
-
-    afterAll(async () => {
-      await s?.close();
-      if (dir) rmSync(dir, { recursive: true, force: true });
-    });
-
-    it('finds the 18 sample files and every expected one among them', () => {
-      expect(sampleFiles).toHaveLength(18);
-      for (const f of Object.keys(EXPECTED_ALERTS)) expect(sampleFiles).toContain(f);
-    });
-
-    it('the table agrees with the Sigma engine run directly on the same records', () => {
-      const engine = new SigmaEngine(
-        readRuleFiles([RULES]).flatMap((f) => loadRules(f.text, f.name).rules),
-      );
-      for (const file of sampleFiles) {
-        const { events } = importCloudTrail(readFileSync(join(SAMPLES, file), 'utf8'), {});
-        const titles = events.flatMap((e) => engine.match(e).map((m) => m.rule.title));
-        expect({ file, titles: uniqueSorted(titles) }).toEqual({
-          file,
-          titles: uniqueSorted(EXPECTED_ALERTS[file] ?? []),
-        });
-      }
-    });
-
     for (const file of sampleFiles) {
-      const expected = uniqueSorted(EXPECTED_ALERTS[file] ?? []);
-      it(`${file}: ${expected.length === 0 ? 'no alert' : expected.join(', ')}`, async () => {
-        const tenant = tenantOf(file);
-        const { alerts } = await s.alerts.list(admin, { tenant, limit: 500 });
-        expect(uniqueSorted(alerts.map((a) => a.rule_title))).toEqual(expected);
-        for (const a of alerts) {
-          expect(a).toMatchObject({ tenant, status: 'open' });
-          expect(a.count).toBeGreaterThan(0);
-          expect(a.event_ids.length).toBeGreaterThan(0);
-        }
-        // The detection job read the whole log, and wrote one alert.raised per alert into it.
-        const size = await s.store.events.size(tenant);
-        expect(await s.store.alerts.cursor(tenant)).toBe(size - 1);
-        const raised = (await s.store.events.range(tenant, 0, size))
-          .map((r) => r.event)
-          .filter((e) => e?.action === 'alert.raised');
-        expect(raised.map((e) => e?.targets?.[0]?.id).sort()).toEqual(
-          alerts.map((a) => a.id).sort(),
-        );
+      const report = await s.imports.run(
+        admin,
+        'cloudtrail',
+        tenantOf(file),
+        readFileSync(join(SAMPLES, file), 'utf8'),
+      );
+      expect(report).toMatchObject({ skipped: 0, duplicates: 0 });
+      expect(report.imported).toBeGreaterThan(0);
+    }
+    await drain(s);
+  });
+
+  afterAll(async () => {
+    await s?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('finds the 18 sample files and every expected one among them', () => {
+    expect(sampleFiles).toHaveLength(18);
+    for (const f of Object.keys(EXPECTED_ALERTS)) expect(sampleFiles).toContain(f);
+  });
+
+  it('the table agrees with the Sigma engine run directly on the same records', () => {
+    const engine = new SigmaEngine(
+      readRuleFiles([RULES]).flatMap((f) => loadRules(f.text, f.name).rules),
+    );
+    for (const file of sampleFiles) {
+      const { events } = importCloudTrail(readFileSync(join(SAMPLES, file), 'utf8'), {});
+      const titles = events.flatMap((e) => engine.match(e).map((m) => m.rule.title));
+      expect({ file, titles: uniqueSorted(titles) }).toEqual({
+        file,
+        titles: uniqueSorted(EXPECTED_ALERTS[file] ?? []),
       });
     }
+  });
 
-    it("the issue's StopLogging and console login without MFA, on records no sample holds", async () => {
-      const tenant = 'issue-examples';
-      const selectors = (
-        JSON.parse(
-          readFileSync(
-            join(SAMPLES, 'aws.defense-evasion.cloudtrail-event-selectors.json'),
-            'utf8',
-          ),
-        ) as Record<string, unknown>[]
-      )[0]!;
-      const trailArn =
-        'arn:aws:cloudtrail:cn-northsouth-2r:958312252124:trail/stratus-red-team-ctes-trail-khlvciwdor';
-      // The sample's PutEventSelectors call, as the StopLogging call on the same trail.
-      const stopLogging = {
-        ...selectors,
-        eventID: 'c2a89408-340a-42f0-8ace-75d9f5769394',
-        eventName: 'StopLogging',
-        eventTime: '2024-07-31T12:51:02Z',
-        requestParameters: { name: trailArn },
-        responseElements: null,
-      };
-      // After the AWS CloudTrail documentation's example of an IAM user's console sign-in.
-      const consoleLogin = (id: string, mfa: 'Yes' | 'No') => ({
-        eventVersion: '1.08',
-        userIdentity: {
-          type: 'IAMUser',
-          principalId: 'AIDA3JXGLTFY4HTLVVO7',
-          arn: 'arn:aws:iam::958312252124:user/christophe',
-          accountId: '958312252124',
-          userName: 'christophe',
-        },
-        eventTime: '2024-07-31T12:40:00Z',
-        eventSource: 'signin.amazonaws.com',
-        eventName: 'ConsoleLogin',
-        awsRegion: 'us-east-1',
-        sourceIPAddress: '221.254.191.250',
-        userAgent:
-          'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0',
-        requestParameters: null,
-        responseElements: { ConsoleLogin: 'Success' },
-        additionalEventData: {
-          LoginTo: 'https://console.aws.amazon.com/console/home',
-          MobileVersion: 'No',
-          MFAUsed: mfa,
-        },
-        eventID: id,
-        readOnly: false,
-        eventType: 'AwsConsoleSignIn',
-        managementEvent: true,
-        recipientAccountId: '958312252124',
-        eventCategory: 'Management',
-      });
-      const records = [
-        consoleLogin('3fcfb182-98f8-4744-bd45-10a395ab61cb', 'Yes'),
-        consoleLogin('3fcfb182-98f8-4744-bd45-10a395ab61cc', 'No'),
-        stopLogging,
-      ];
-      const report = await s.imports.run(admin, 'cloudtrail', tenant, JSON.stringify(records));
-      expect(report).toMatchObject({ imported: 3, skipped: 0 });
-      await drain(s);
+  for (const file of sampleFiles) {
+    const expected = uniqueSorted(EXPECTED_ALERTS[file] ?? []);
+    it(`${file}: ${expected.length === 0 ? 'no alert' : expected.join(', ')}`, async () => {
+      const tenant = tenantOf(file);
       const { alerts } = await s.alerts.list(admin, { tenant, limit: 500 });
-      // The sign-in without MFA, then StopLogging (the sign-in with MFA raises nothing).
-      const rows = alerts
-        .map((a) => [a.rule_title, a.count, a.first_seen] as const)
-        .sort((a, b) => a[2].localeCompare(b[2]));
-      expect(rows).toEqual([
-        ['AWS Successful Console Login Without MFA', 1, '2024-07-31T12:40:00.000Z'],
-        ['AWS CloudTrail Important Change', 1, '2024-07-31T12:51:02.000Z'],
-      ]);
+      expect(uniqueSorted(alerts.map((a) => a.rule_title))).toEqual(expected);
+      for (const a of alerts) {
+        expect(a).toMatchObject({ tenant, status: 'open' });
+        expect(a.count).toBeGreaterThan(0);
+        expect(a.event_ids.length).toBeGreaterThan(0);
+      }
+      // The detection job read the whole log, and wrote one alert.raised per alert into it.
+      const size = await s.store.events.size(tenant);
+      expect(await s.store.alerts.cursor(tenant)).toBe(size - 1);
+      const raised = (await s.store.events.range(tenant, 0, size))
+        .map((r) => r.event)
+        .filter((e) => e?.action === 'alert.raised');
+      expect(raised.map((e) => e?.targets?.[0]?.id).sort()).toEqual(alerts.map((a) => a.id).sort());
     });
-  },
-);
+  }
+
+  it("the issue's StopLogging and console login without MFA, on records no sample holds", async () => {
+    const tenant = 'issue-examples';
+    const selectors = (
+      JSON.parse(
+        readFileSync(join(SAMPLES, 'aws.defense-evasion.cloudtrail-event-selectors.json'), 'utf8'),
+      ) as Record<string, unknown>[]
+    )[0]!;
+    const trailArn =
+      'arn:aws:cloudtrail:cn-northsouth-2r:958312252124:trail/stratus-red-team-ctes-trail-khlvciwdor';
+    // The sample's PutEventSelectors call, as the StopLogging call on the same trail.
+    const stopLogging = {
+      ...selectors,
+      eventID: 'c2a89408-340a-42f0-8ace-75d9f5769394',
+      eventName: 'StopLogging',
+      eventTime: '2024-07-31T12:51:02Z',
+      requestParameters: { name: trailArn },
+      responseElements: null,
+    };
+    // After the AWS CloudTrail documentation's example of an IAM user's console sign-in.
+    const consoleLogin = (id: string, mfa: 'Yes' | 'No') => ({
+      eventVersion: '1.08',
+      userIdentity: {
+        type: 'IAMUser',
+        principalId: 'AIDA3JXGLTFY4HTLVVO7',
+        arn: 'arn:aws:iam::958312252124:user/christophe',
+        accountId: '958312252124',
+        userName: 'christophe',
+      },
+      eventTime: '2024-07-31T12:40:00Z',
+      eventSource: 'signin.amazonaws.com',
+      eventName: 'ConsoleLogin',
+      awsRegion: 'us-east-1',
+      sourceIPAddress: '221.254.191.250',
+      userAgent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0',
+      requestParameters: null,
+      responseElements: { ConsoleLogin: 'Success' },
+      additionalEventData: {
+        LoginTo: 'https://console.aws.amazon.com/console/home',
+        MobileVersion: 'No',
+        MFAUsed: mfa,
+      },
+      eventID: id,
+      readOnly: false,
+      eventType: 'AwsConsoleSignIn',
+      managementEvent: true,
+      recipientAccountId: '958312252124',
+      eventCategory: 'Management',
+    });
+    const records = [
+      consoleLogin('3fcfb182-98f8-4744-bd45-10a395ab61cb', 'Yes'),
+      consoleLogin('3fcfb182-98f8-4744-bd45-10a395ab61cc', 'No'),
+      stopLogging,
+    ];
+    const report = await s.imports.run(admin, 'cloudtrail', tenant, JSON.stringify(records));
+    expect(report).toMatchObject({ imported: 3, skipped: 0 });
+    await drain(s);
+    const { alerts } = await s.alerts.list(admin, { tenant, limit: 500 });
+    // The sign-in without MFA, then StopLogging (the sign-in with MFA raises nothing).
+    const rows = alerts
+      .map((a) => [a.rule_title, a.count, a.first_seen] as const)
+      .sort((a, b) => a[2].localeCompare(b[2]));
+    expect(rows).toEqual([
+      ['AWS Successful Console Login Without MFA', 1, '2024-07-31T12:40:00.000Z'],
+      ['AWS CloudTrail Important Change', 1, '2024-07-31T12:51:02.000Z'],
+    ]);
+  });
+});

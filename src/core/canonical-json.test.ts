@@ -1,14 +1,16 @@
 // RFC 8785 vectors from cyberphone/json-canonicalization testdata (via ../shared/vectors/rfc8785-jcs).
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { sharedData } from '../test-support/shared-data.js';
 import { canonicalJson } from './canonical-json.js';
 
-const dir = join(process.cwd(), '..', 'shared', 'vectors', 'rfc8785-jcs');
-const have = existsSync(dir);
+const JCS = sharedData('vectors/rfc8785-jcs');
+const dir = JCS.path;
+const have = JCS.present;
 
-describe.skipIf(!have)('RFC 8785 vectors (../shared/vectors/rfc8785-jcs)', () => {
+describe.skipIf(!have)(JCS.title('RFC 8785 vectors (../shared/vectors/rfc8785-jcs)'), () => {
   const names = have ? readdirSync(join(dir, 'input')) : [];
   it('has vectors', () => expect(names.length).toBeGreaterThan(0));
   for (const name of names) {

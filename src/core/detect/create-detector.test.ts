@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { sharedData } from '../../test-support/shared-data.js';
 import { createDetector, DEFAULT_SUPPRESS_MS, findingTenant } from './create-detector.js';
 import { detectorOf, ev, typedRule } from './test-support/events.js';
 
@@ -237,8 +238,10 @@ describe('load errors', () => {
   });
 });
 
-describe('the SigmaHQ rules in ../shared/sigma', () => {
-  const ROOT = join(import.meta.dirname, '../../../../shared/sigma');
+const SIGMA = sharedData('sigma');
+
+describe.skipIf(!SIGMA.present)(SIGMA.title('the SigmaHQ rules in ../shared/sigma'), () => {
+  const ROOT = SIGMA.path;
   const yml = (dir: string): string[] =>
     readdirSync(dir).flatMap((f) => {
       const p = join(dir, f);

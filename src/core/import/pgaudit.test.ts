@@ -6,6 +6,8 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { sharedData } from '../../test-support/shared-data.js';
+import { pathToFileURL } from 'node:url';
 import { normaliseEvent } from '../event/validate.js';
 import { readCsv, writeCsvRecord } from './csv.js';
 import { csvlogHost, parseAuditFields, pgTime, prefixHost } from './pgaudit-message.js';
@@ -13,8 +15,9 @@ import { parsePrefix } from './pgaudit-stderr.js';
 import { CSVLOG_COLUMNS, importPgaudit } from './pgaudit.js';
 import type { ImportResult } from './types.js';
 
-const DIR = new URL('../../../../shared/samples/pgaudit/', import.meta.url);
-const sample = (f: string) => readFileSync(new URL(f, DIR), 'utf8');
+const DATA = sharedData('samples/pgaudit');
+const DIR = pathToFileURL(`${DATA.path}/`);
+const sample = (f: string) => (DATA.present ? readFileSync(new URL(f, DIR), 'utf8') : '');
 const CSVLOG = sample('postgresql-2015-08-12_161343.csv');
 const REGRESSION = sample('pgaudit-regression.out');
 const CTX = { defaultTenant: 'acme', receivedAt: '2026-01-01T00:00:00.000Z', newId: () => 'gen' };
@@ -38,7 +41,7 @@ function asStderr(prefix: (f: string[]) => string): string {
     .join('\n');
 }
 
-describe('pgaudit importer on the real csvlog', () => {
+describe.skipIf(!DATA.present)(DATA.title('pgaudit importer on the real csvlog'), () => {
   const r = importPgaudit(CSVLOG, opts);
 
   it('imports every AUDIT record with no skips and counts the other records', () => {
@@ -133,7 +136,7 @@ describe('pgaudit importer on the real csvlog', () => {
   });
 });
 
-describe('pgaudit importer on stderr logs', () => {
+describe.skipIf(!DATA.present)(DATA.title('pgaudit importer on stderr logs'), () => {
   const fromCsv = importPgaudit(CSVLOG, opts).events;
 
   it('reads the real records as a stderr log with %m [%p] %q%u@%d, like the csvlog', () => {
@@ -195,7 +198,7 @@ describe('pgaudit importer on stderr logs', () => {
   });
 });
 
-describe('pgaudit importer on jsonlog', () => {
+describe.skipIf(!DATA.present)(DATA.title('pgaudit importer on jsonlog'), () => {
   /** The real csvlog rewritten as PostgreSQL 15+ jsonlog lines (elog.c write_jsonlog keys). */
   const jsonlog = csvRows()
     .map((r) => {
@@ -278,46 +281,50 @@ describe('pgaudit importer on jsonlog', () => {
   });
 });
 
-describe('pgaudit importer on the regression output (psql transcript)', () => {
-  const r = importPgaudit(REGRESSION, opts);
+describe.skipIf(!DATA.present)(
+  DATA.title('pgaudit importer on the regression output (psql transcript)'),
+  () => {
+    const r = importPgaudit(REGRESSION, opts);
 
-  it('parses every NOTICE/WARNING AUDIT line, multi-line statements included', () => {
-    const starts = REGRESSION.split('\n').filter((l) => /^(NOTICE|WARNING): {2}AUDIT: /.test(l));
-    expect(starts).toHaveLength(415);
-    expect(r.skipped).toEqual([]);
-    expect(r.events).toHaveLength(415);
-    expectAllValid(r);
-    expect(new Set(r.events.map((e) => e.id)).size).toBe(415);
-    const create = r.events.find((e) =>
-      (e.raw as { text: string }).text.startsWith(
-        'NOTICE:  AUDIT: SESSION,1,1,DDL,CREATE TABLE,TABLE,public.test,',
-      ),
-    )!;
-    expect(create.metadata).toMatchObject({
-      statement: 'CREATE TABLE public.test\n(\n\tid INT\n)',
-    });
-    expect(create.targets).toEqual([{ id: 'public.test', type: 'table' }]);
-    expect(create.actor).toEqual({ id: 'unknown' });
-    expect(create).not.toHaveProperty('occurred_at');
-    // Everything else in the transcript (SQL, comments, results) is counted, not imported.
-    expect(r.ignored).toBe(
-      REGRESSION.split('\n').filter((l) => l.trim() !== '').length -
-        r.events.reduce(
-          (n, e) =>
-            n + (e.raw as { text: string }).text.split('\n').filter((l) => l.trim() !== '').length,
-          0,
+    it('parses every NOTICE/WARNING AUDIT line, multi-line statements included', () => {
+      const starts = REGRESSION.split('\n').filter((l) => /^(NOTICE|WARNING): {2}AUDIT: /.test(l));
+      expect(starts).toHaveLength(415);
+      expect(r.skipped).toEqual([]);
+      expect(r.events).toHaveLength(415);
+      expectAllValid(r);
+      expect(new Set(r.events.map((e) => e.id)).size).toBe(415);
+      const create = r.events.find((e) =>
+        (e.raw as { text: string }).text.startsWith(
+          'NOTICE:  AUDIT: SESSION,1,1,DDL,CREATE TABLE,TABLE,public.test,',
         ),
-    );
-  });
+      )!;
+      expect(create.metadata).toMatchObject({
+        statement: 'CREATE TABLE public.test\n(\n\tid INT\n)',
+      });
+      expect(create.targets).toEqual([{ id: 'public.test', type: 'table' }]);
+      expect(create.actor).toEqual({ id: 'unknown' });
+      expect(create).not.toHaveProperty('occurred_at');
+      // Everything else in the transcript (SQL, comments, results) is counted, not imported.
+      expect(r.ignored).toBe(
+        REGRESSION.split('\n').filter((l) => l.trim() !== '').length -
+          r.events.reduce(
+            (n, e) =>
+              n +
+              (e.raw as { text: string }).text.split('\n').filter((l) => l.trim() !== '').length,
+            0,
+          ),
+      );
+    });
 
-  it('numbers repeated identical records so that their ids differ but stay stable', () => {
-    const line = 'NOTICE:  AUDIT: SESSION,1,1,MISC,BEGIN,,,BEGIN,<none>';
-    const ids = importPgaudit(`${line}\nselect 1;\n${line}\n`, opts).events.map((e) => e.id);
-    expect(ids).toHaveLength(2);
-    expect(ids[1]).toBe(`${ids[0]}:2`);
-    expect(importPgaudit(`${line}\n${line}`, opts).events.map((e) => e.id)).toEqual(ids);
-  });
-});
+    it('numbers repeated identical records so that their ids differ but stay stable', () => {
+      const line = 'NOTICE:  AUDIT: SESSION,1,1,MISC,BEGIN,,,BEGIN,<none>';
+      const ids = importPgaudit(`${line}\nselect 1;\n${line}\n`, opts).events.map((e) => e.id);
+      expect(ids).toHaveLength(2);
+      expect(ids[1]).toBe(`${ids[0]}:2`);
+      expect(importPgaudit(`${line}\n${line}`, opts).events.map((e) => e.id)).toEqual(ids);
+    });
+  },
+);
 
 describe('pgaudit AUDIT field parser', () => {
   const fields = fc.tuple(
@@ -456,28 +463,31 @@ describe('pgaudit importer on bad input', () => {
     ]);
   });
 
-  it('reports csvlog records with wrong field counts or broken quoting, and truncation', () => {
-    const lines = CSVLOG.split('\n');
-    const text = [
-      lines[9], // an AUDIT record (CREATE ROLE)
-      '2015-08-12 16:13:44.810 UTC,"vagrant","postgres",22612',
-      lines[10]!.replace('"AUDIT: SESSION,2', '"AUDIT: BOGUS,2'),
-      // Cut in the middle of a quoted multi-line field.
-      lines[14],
-      lines[15],
-    ].join('\n');
-    const r = importPgaudit(text, opts);
-    expect(r.events.map((e) => e.id)).toEqual(['pg:55cb70b8.5854:3']);
-    expect(r.skipped).toEqual([
-      { line: 2, index: null, reason: 'csvlog record has 4 fields, expected 22 to 26' },
-      { line: 3, index: null, reason: 'AUDIT message: AUDIT_TYPE must be SESSION or OBJECT' },
-      { line: 4, index: null, reason: 'csvlog: unterminated quoted field' },
-      // Reading goes on at the next line, which is the inside of the cut field.
-      { line: 5, index: null, reason: 'csvlog record has 1 fields, expected 22 to 26' },
-    ]);
-  });
+  it.skipIf(!DATA.present)(
+    DATA.title('reports csvlog records with wrong field counts or broken quoting, and truncation'),
+    () => {
+      const lines = CSVLOG.split('\n');
+      const text = [
+        lines[9], // an AUDIT record (CREATE ROLE)
+        '2015-08-12 16:13:44.810 UTC,"vagrant","postgres",22612',
+        lines[10]!.replace('"AUDIT: SESSION,2', '"AUDIT: BOGUS,2'),
+        // Cut in the middle of a quoted multi-line field.
+        lines[14],
+        lines[15],
+      ].join('\n');
+      const r = importPgaudit(text, opts);
+      expect(r.events.map((e) => e.id)).toEqual(['pg:55cb70b8.5854:3']);
+      expect(r.skipped).toEqual([
+        { line: 2, index: null, reason: 'csvlog record has 4 fields, expected 22 to 26' },
+        { line: 3, index: null, reason: 'AUDIT message: AUDIT_TYPE must be SESSION or OBJECT' },
+        { line: 4, index: null, reason: 'csvlog: unterminated quoted field' },
+        // Reading goes on at the next line, which is the inside of the cut field.
+        { line: 5, index: null, reason: 'csvlog record has 1 fields, expected 22 to 26' },
+      ]);
+    },
+  );
 
-  it('skips an over-long csvlog record and reads on', () => {
+  it.skipIf(!DATA.present)(DATA.title('skips an over-long csvlog record and reads on'), () => {
     const lines = CSVLOG.split('\n');
     const long = lines[9]!.replace('create role pgaudit_owner;', 'x'.repeat(1_200_000));
     const r = importPgaudit(`${long}\n${lines[10]}`, opts);

@@ -4,13 +4,14 @@
  * exactly as `wantErr` says.
  */
 
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { sharedData } from '../../test-support/shared-data.js';
 import { verifyConsistency, verifyInclusion } from './verify.js';
 
-const ROOT = fileURLToPath(new URL('../../../../shared/vectors/rfc6962-merkle/', import.meta.url));
-const present = existsSync(ROOT);
+const CORPUS = sharedData('vectors/rfc6962-merkle');
+const ROOT = `${CORPUS.path}/`;
+const present = CORPUS.present;
 
 interface InclusionCase {
   leafIdx: number;
@@ -52,39 +53,34 @@ function load<T>(kind: string): [string, T][] {
 
 const b64 = (s: string) => Buffer.from(s, 'base64');
 
-(present ? describe : describe.skip)(
-  present
-    ? 'RFC 6962 corpus (transparency-dev)'
-    : 'RFC 6962 corpus: skipped, ../shared/vectors/rfc6962-merkle not found',
-  () => {
-    const inclusion = present ? load<InclusionCase>('inclusion') : [];
-    const consistency = present ? load<ConsistencyCase>('consistency') : [];
+describe.skipIf(!present)(CORPUS.title('RFC 6962 corpus (transparency-dev)'), () => {
+  const inclusion = present ? load<InclusionCase>('inclusion') : [];
+  const consistency = present ? load<ConsistencyCase>('consistency') : [];
 
-    it('has every case', () => {
-      expect(inclusion.length).toBeGreaterThanOrEqual(98);
-      expect(consistency.length).toBeGreaterThanOrEqual(98);
-    });
+  it('has every case', () => {
+    expect(inclusion.length).toBeGreaterThanOrEqual(98);
+    expect(consistency.length).toBeGreaterThanOrEqual(98);
+  });
 
-    it.each(inclusion)('inclusion %s', (_name, c) => {
-      const result = verifyInclusion({
-        leafHash: b64(c.leafHash),
-        index: c.leafIdx,
-        size: c.treeSize,
-        proof: (c.proof ?? []).map(b64),
-        root: b64(c.root),
-      });
-      expect(result.ok, c.desc).toBe(!c.wantErr);
+  it.each(inclusion)('inclusion %s', (_name, c) => {
+    const result = verifyInclusion({
+      leafHash: b64(c.leafHash),
+      index: c.leafIdx,
+      size: c.treeSize,
+      proof: (c.proof ?? []).map(b64),
+      root: b64(c.root),
     });
+    expect(result.ok, c.desc).toBe(!c.wantErr);
+  });
 
-    it.each(consistency)('consistency %s', (_name, c) => {
-      const result = verifyConsistency({
-        from: c.size1,
-        to: c.size2,
-        proof: (c.proof ?? []).map(b64),
-        fromRoot: b64(c.root1),
-        toRoot: b64(c.root2),
-      });
-      expect(result.ok, c.desc).toBe(!c.wantErr);
+  it.each(consistency)('consistency %s', (_name, c) => {
+    const result = verifyConsistency({
+      from: c.size1,
+      to: c.size2,
+      proof: (c.proof ?? []).map(b64),
+      fromRoot: b64(c.root1),
+      toRoot: b64(c.root2),
     });
-  },
-);
+    expect(result.ok, c.desc).toBe(!c.wantErr);
+  });
+});

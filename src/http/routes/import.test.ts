@@ -4,12 +4,14 @@
  * keeps serving.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sharedData } from '../../test-support/shared-data.js';
 import { ADMIN, auth, testApp, type TestApp } from '../test-support/test-app.js';
 
-const SAMPLES = new URL('../../../../shared/samples/', import.meta.url);
-const sample = (path: string) => readFileSync(new URL(path, SAMPLES));
+const SAMPLES = sharedData('samples');
+const sample = (path: string) => readFileSync(join(SAMPLES.path, path));
 
 let t: TestApp;
 beforeAll(async () => {
@@ -58,39 +60,48 @@ const healthy = async () =>
 const CLOUDTRAIL = 'cloudtrail/aws.persistence.iam-create-admin-user.json';
 
 describe('POST /v1/import', () => {
-  it('imports a real CloudTrail file, finds it by query, and stores nothing twice', async () => {
-    const body = sample(CLOUDTRAIL);
-    const records = (JSON.parse(body.toString()) as unknown[]).length;
-    const r = await post('/v1/import?format=cloudtrail&tenant=imp-ct', body, {
-      'content-type': 'application/json',
-    });
-    expect(r.statusCode, r.body).toBe(200);
-    const report = r.json<Report>();
-    expect(report).toMatchObject({
-      format: 'cloudtrail',
-      tenant: 'imp-ct',
-      imported: records,
-      duplicates: 0,
-      skipped: 0,
-    });
-    const found = await search('imp-ct', 'action:aws.iam.*');
-    expect(found.length).toBeGreaterThan(0);
-    expect(found.every((e) => (e.action as string).startsWith('aws.iam.'))).toBe(true);
+  it.skipIf(!SAMPLES.present)(
+    SAMPLES.title('imports a real CloudTrail file, finds it by query, and stores nothing twice'),
+    async () => {
+      const body = sample(CLOUDTRAIL);
+      const records = (JSON.parse(body.toString()) as unknown[]).length;
+      const r = await post('/v1/import?format=cloudtrail&tenant=imp-ct', body, {
+        'content-type': 'application/json',
+      });
+      expect(r.statusCode, r.body).toBe(200);
+      const report = r.json<Report>();
+      expect(report).toMatchObject({
+        format: 'cloudtrail',
+        tenant: 'imp-ct',
+        imported: records,
+        duplicates: 0,
+        skipped: 0,
+      });
+      const found = await search('imp-ct', 'action:aws.iam.*');
+      expect(found.length).toBeGreaterThan(0);
+      expect(found.every((e) => (e.action as string).startsWith('aws.iam.'))).toBe(true);
 
-    const again = (await post('/v1/import?format=cloudtrail&tenant=imp-ct', body)).json<Report>();
-    expect(again).toMatchObject({ imported: 0, duplicates: records });
-  });
+      const again = (await post('/v1/import?format=cloudtrail&tenant=imp-ct', body)).json<Report>();
+      expect(again).toMatchObject({ imported: 0, duplicates: records });
+    },
+  );
 
-  it('accepts gzip, by Content-Encoding or as a .gz file sent as it is', async () => {
-    const body = gzipSync(sample(CLOUDTRAIL));
-    const a = await post('/v1/import?format=cloudtrail&tenant=imp-gz', body, {
-      'content-encoding': 'gzip',
-    });
-    expect(a.statusCode, a.body).toBe(200);
-    expect(a.json<Report>().imported).toBeGreaterThan(0);
-    const b = await post('/v1/import?format=cloudtrail&tenant=imp-gz', body);
-    expect(b.json<Report>()).toMatchObject({ imported: 0, duplicates: a.json<Report>().imported });
-  });
+  it.skipIf(!SAMPLES.present)(
+    SAMPLES.title('accepts gzip, by Content-Encoding or as a .gz file sent as it is'),
+    async () => {
+      const body = gzipSync(sample(CLOUDTRAIL));
+      const a = await post('/v1/import?format=cloudtrail&tenant=imp-gz', body, {
+        'content-encoding': 'gzip',
+      });
+      expect(a.statusCode, a.body).toBe(200);
+      expect(a.json<Report>().imported).toBeGreaterThan(0);
+      const b = await post('/v1/import?format=cloudtrail&tenant=imp-gz', body);
+      expect(b.json<Report>()).toMatchObject({
+        imported: 0,
+        duplicates: a.json<Report>().imported,
+      });
+    },
+  );
 
   it('reports skipped lines with their numbers and stores the rest', async () => {
     const good = (n: number) =>
@@ -120,24 +131,29 @@ describe('POST /v1/import', () => {
     await healthy();
   });
 
-  it('refuses input with nothing importable: truncated JSON, wrong types, binary garbage', async () => {
-    const cases: [string, string | Buffer, RegExp][] = [
-      ['cloudtrail', sample(CLOUDTRAIL).subarray(0, 500), /not valid JSON/],
-      ['cloudtrail', '{"Records": 42}', /must be an array/],
-      ['k8s-audit', '{"kind":"Event","verb":7,"auditID":[]}', /needs string verb/],
-      ['jsonl', Buffer.from([0xff, 0xfe, 0x00, 0x9c, 0x80, 0x0a, 0x13, 0x37]), /not valid JSON/],
-    ];
-    for (const [format, body, reason] of cases) {
-      const r = await post(`/v1/import?format=${format}&tenant=imp-bad`, body);
-      expect(r.statusCode, `${format}: ${r.body}`).toBe(400);
-      const e = r.json<ErrorReply>().error;
-      expect(e.code).toBe('validation_failed');
-      expect(e.message).toMatch(/nothing to import/);
-      expect(e.details?.[0]?.message, format).toMatch(reason);
-    }
-    expect(await search('imp-bad', '*')).toEqual([]);
-    await healthy();
-  });
+  it.skipIf(!SAMPLES.present)(
+    SAMPLES.title(
+      'refuses input with nothing importable: truncated JSON, wrong types, binary garbage',
+    ),
+    async () => {
+      const cases: [string, string | Buffer, RegExp][] = [
+        ['cloudtrail', sample(CLOUDTRAIL).subarray(0, 500), /not valid JSON/],
+        ['cloudtrail', '{"Records": 42}', /must be an array/],
+        ['k8s-audit', '{"kind":"Event","verb":7,"auditID":[]}', /needs string verb/],
+        ['jsonl', Buffer.from([0xff, 0xfe, 0x00, 0x9c, 0x80, 0x0a, 0x13, 0x37]), /not valid JSON/],
+      ];
+      for (const [format, body, reason] of cases) {
+        const r = await post(`/v1/import?format=${format}&tenant=imp-bad`, body);
+        expect(r.statusCode, `${format}: ${r.body}`).toBe(400);
+        const e = r.json<ErrorReply>().error;
+        expect(e.code).toBe('validation_failed');
+        expect(e.message).toMatch(/nothing to import/);
+        expect(e.details?.[0]?.message, format).toMatch(reason);
+      }
+      expect(await search('imp-bad', '*')).toEqual([]);
+      await healthy();
+    },
+  );
 
   it('validates the request: format, tenant, empty body, encodings, decompressed size', async () => {
     const expectError = (r: Awaited<ReturnType<typeof post>>, status: number, path: RegExp) => {
@@ -195,36 +211,39 @@ describe('POST /v1/import', () => {
 });
 
 describe('POST /v1/receivers/k8s-audit', () => {
-  it('stores an EventList sent by the API server and finds its events', async () => {
-    const items = [
-      'k8s-audit/create_clusterrolebinding.json',
-      'k8s-audit/create_deployment.json',
-      'k8s-audit/attach_pod.json',
-    ].flatMap((f) =>
-      sample(f)
-        .toString()
-        .split('\n')
-        .filter((l) => l.trim() !== '')
-        .map((l) => JSON.parse(l) as unknown),
-    );
-    const list = JSON.stringify({ kind: 'EventList', apiVersion: 'audit.k8s.io/v1', items });
-    const r = await post('/v1/receivers/k8s-audit?tenant=k8s', list, {
-      'content-type': 'application/json',
-    });
-    expect(r.statusCode, r.body).toBe(200);
-    expect(r.json<Report>()).toMatchObject({ imported: items.length, skipped: 0 });
-    const bindings = await search('k8s', 'action:k8s.clusterrolebindings.*');
-    expect(bindings.length).toBeGreaterThan(0);
-    expect(bindings[0]).toMatchObject({
-      category: 'access_control',
-      observer: { service: 'kube-apiserver' },
-    });
-    // The API server retries a batch it believes failed: nothing is stored twice.
-    const again = await post('/v1/receivers/k8s-audit?tenant=k8s', list, {
-      'content-type': 'application/json',
-    });
-    expect(again.json<Report>()).toMatchObject({ imported: 0, duplicates: items.length });
-  });
+  it.skipIf(!SAMPLES.present)(
+    SAMPLES.title('stores an EventList sent by the API server and finds its events'),
+    async () => {
+      const items = [
+        'k8s-audit/create_clusterrolebinding.json',
+        'k8s-audit/create_deployment.json',
+        'k8s-audit/attach_pod.json',
+      ].flatMap((f) =>
+        sample(f)
+          .toString()
+          .split('\n')
+          .filter((l) => l.trim() !== '')
+          .map((l) => JSON.parse(l) as unknown),
+      );
+      const list = JSON.stringify({ kind: 'EventList', apiVersion: 'audit.k8s.io/v1', items });
+      const r = await post('/v1/receivers/k8s-audit?tenant=k8s', list, {
+        'content-type': 'application/json',
+      });
+      expect(r.statusCode, r.body).toBe(200);
+      expect(r.json<Report>()).toMatchObject({ imported: items.length, skipped: 0 });
+      const bindings = await search('k8s', 'action:k8s.clusterrolebindings.*');
+      expect(bindings.length).toBeGreaterThan(0);
+      expect(bindings[0]).toMatchObject({
+        category: 'access_control',
+        observer: { service: 'kube-apiserver' },
+      });
+      // The API server retries a batch it believes failed: nothing is stored twice.
+      const again = await post('/v1/receivers/k8s-audit?tenant=k8s', list, {
+        'content-type': 'application/json',
+      });
+      expect(again.json<Report>()).toMatchObject({ imported: 0, duplicates: items.length });
+    },
+  );
 
   it('refuses a body that is not an EventList with a clear error', async () => {
     const r = await post('/v1/receivers/k8s-audit', '{"kind":"EventList","items":{}}');
